@@ -1,0 +1,45 @@
+"""Writing and validating analysis.json against the published schema."""
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from .errors import SchemaError
+from .model import Analysis
+
+
+@lru_cache(maxsize=1)
+def schema() -> dict:
+    """The published JSON Schema of analysis.json."""
+    return json.loads(resources.files("rashomon").joinpath("schema/analysis.schema.json").read_text("utf-8"))
+
+
+def validate(doc: dict) -> None:
+    """Raise SchemaError naming every place where ``doc`` breaks the contract."""
+    import jsonschema
+
+    validator = jsonschema.Draft202012Validator(schema())
+    errors = sorted(validator.iter_errors(doc), key=lambda e: list(e.absolute_path))
+    if errors:
+        lines = [f"/{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in errors[:20]]
+        more = f"\n... and {len(errors) - 20} more" if len(errors) > 20 else ""
+        raise SchemaError("analysis.json does not satisfy the schema:\n" + "\n".join(lines) + more)
+
+
+def write(analysis: Analysis, out_dir: str | Path, *, report: bool = True, check: bool = True) -> dict[str, Path]:
+    """Write DIR/analysis.json (validated) and the HTML report; return the paths written."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    doc = analysis.to_json()
+    if check:
+        validate(doc)
+    paths = {"analysis": out / "analysis.json"}
+    with open(paths["analysis"], "w", encoding="utf-8") as f:
+        json.dump(doc, f, ensure_ascii=False, indent=1)
+    if report:
+        from .report import write_report
+
+        paths["report"] = write_report(analysis, out)
+    return paths
