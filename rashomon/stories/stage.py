@@ -1,0 +1,83 @@
+"""The batch stage: features for every article, clustering in arrival order, Story dicts."""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+
+from ..model import Analysis, content_id
+from .clusterer import StoryClusterer
+from .features import ArticleFeatures, feature_extractor
+
+def arrival_order(features: Iterable[ArticleFeatures]) -> list[ArticleFeatures]:
+    """Publication-date order, then id; undated articles after the dated ones."""
+    return sorted(features, key=lambda f: (f.day is None, f.day or 0, f.id))
+
+
+def _docs_for(analysis: Analysis, docs) -> list:
+    if docs is None:
+        return [None] * len(analysis.articles)
+    if isinstance(docs, Mapping):
+        return [docs.get(a.id) for a in analysis.articles]
+    docs = list(docs)
+    if len(docs) != len(analysis.articles):
+        raise ValueError(f"stories_stage: {len(docs)} docs for {len(analysis.articles)} articles; "
+                         "pass one Doc (or None) per article, or a mapping article id -> Doc")
+    return docs
+
+
+def _iso(day: int | None) -> str | None:
+    return date.fromordinal(day).isoformat() if day is not None else None
+
+
+def _short(text: str, max_words: int = 14) -> str:
+    words = text.split()
+    return " ".join(words[:max_words]) + (" …" if len(words) > max_words else "")
+
+
+def story_title(members: Sequence[ArticleFeatures], clusterer: StoryClusterer) -> str:
+    """The title of the titled article nearest the story's centre (else the lead of the nearest
+    article), cut to a few words: no invented words."""
+    cen: dict[str, float] = {}
+    vecs = [clusterer.vector(m, "words") for m in members]
+    for v in vecs:
+        for t, x in v.items():
+            cen[t] = cen.get(t, 0.0) + x
+    best = max(range(len(members)),
+               key=lambda i: (members[i].title is not None,
+                              sum(x * cen.get(t, 0.0) for t, x in vecs[i].items()), -i))
+    m = members[best]
+    return _short(m.title or m.lead or m.id)
+
+
+def stories_stage(analysis: Analysis, docs=None, *, weights: Mapping[str, float] | None = None,
+                  clusterer: StoryClusterer | None = None) -> None:
+    """Fill ``analysis.stories`` with the contract's Story dicts (largest first, then by date).
+
+    ``docs``: the spaCy Docs the NLP stage parsed, one per article (list) or by article id
+    (mapping); without them the regex features are used. A given ``clusterer`` (restored state)
+    continues; else a new one is primed with this batch's document frequencies.
+    """
+    feats = [feature_extractor(a, d) for a, d in zip(analysis.articles, _docs_for(analysis, docs))]
+    fresh = clusterer is None
+    if fresh:
+        clusterer = StoryClusterer(weights)
+        for f in feats:
+            clusterer.count(f)
+    keys: dict[int, list[ArticleFeatures]] = {}
+    for f in arrival_order(feats):
+        keys.setdefault(clusterer.add(f, count=not fresh), []).append(f)
+    stories = []
+    for members in keys.values():
+        days = [m.day for m in members if m.day is not None]
+        ids = [m.id for m in members]
+        stories.append({
+            "id": content_id(*sorted(ids), prefix="story"),
+            "title": story_title(members, clusterer),
+            "articles": ids,
+            "start": _iso(min(days)) if days else None,
+            "end": _iso(max(days)) if days else None,
+            "summary": [], "timeline": [], "facts": [], "conflicts": [], "framing": [],
+        })
+    stories.sort(key=lambda s: (-len(s["articles"]), s["start"] or "9999", s["id"]))
+    analysis.stories = stories
+    analysis.stats["stories"] = len(stories)
