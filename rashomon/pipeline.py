@@ -21,13 +21,19 @@ CorpusStage = Callable[[Analysis], None]
 
 def iter_articles(paths: Iterable[str | PathLike]) -> Iterator[Article | Rejection]:
     """Stream articles (and rejections) from the inputs, one document at a time."""
-    from .ingest import build_articles, read_inputs
+    from .ingest import read_inputs
+    from .ingest.build import build
+    from .ingest.clean import RepeatedLines
 
+    paths = list(paths)
+    # pre-pass over the text files: short lines that recur across files of one folder (a site's
+    # menus, slogans, notices) are furniture; only hashes of short lines are kept
+    repeated = RepeatedLines.scan(paths)
     for item in read_inputs(paths):
         if isinstance(item, Rejection):
             yield item
             continue
-        yield from build_articles(item)
+        yield from build(item, repeated)
 
 
 def corpus_stages() -> list[tuple[str, CorpusStage]]:

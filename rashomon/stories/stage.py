@@ -50,14 +50,19 @@ def story_title(members: Sequence[ArticleFeatures], clusterer: StoryClusterer) -
 
 
 def stories_stage(analysis: Analysis, docs=None, *, weights: Mapping[str, float] | None = None,
-                  clusterer: StoryClusterer | None = None) -> None:
+                  clusterer: StoryClusterer | None = None,
+                  features: Sequence[ArticleFeatures] | None = None) -> None:
     """Fill ``analysis.stories`` with the contract's Story dicts (largest first, then by date).
 
     ``docs``: the spaCy Docs the NLP stage parsed, one per article (list) or by article id
     (mapping); without them the regex features are used. A given ``clusterer`` (restored state)
-    continues; else a new one is primed with this batch's document frequencies.
+    continues; else a new one is primed with this batch's document frequencies. ``features``:
+    features already extracted (one per article, in article order) instead of ``docs``.
     """
-    feats = [feature_extractor(a, d) for a, d in zip(analysis.articles, _docs_for(analysis, docs))]
+    if features is not None:
+        feats = list(features)
+    else:
+        feats = [feature_extractor(a, d) for a, d in zip(analysis.articles, _docs_for(analysis, docs))]
     fresh = clusterer is None
     if fresh:
         clusterer = StoryClusterer(weights)

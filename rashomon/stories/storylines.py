@@ -18,7 +18,7 @@ from functools import lru_cache
 from importlib import resources
 
 from ..model import Analysis, content_id
-from .features import TOKEN_RX, _day, _light_stem, feature_extractor
+from .features import TOKEN_RX, ArticleFeatures, _day, _light_stem, feature_extractor
 
 MIN_SIMILARITY = 0.2  # judged on BASIL links (threads above ~0.2, unrelated politics below)
 MAX_GAP_DAYS = 400
@@ -91,8 +91,11 @@ def _cos(a: Mapping[str, float], b: Mapping[str, float]) -> float:
 
 
 def storylines_stage(analysis: Analysis, docs=None, *, min_similarity: float = MIN_SIMILARITY,
-                     max_gap_days: int = MAX_GAP_DAYS) -> None:
-    """Fill ``analysis.storylines`` from ``analysis.stories`` (run ``stories_stage`` first)."""
+                     max_gap_days: int = MAX_GAP_DAYS,
+                     features: Mapping[str, ArticleFeatures] | None = None) -> None:
+    """Fill ``analysis.storylines`` from ``analysis.stories`` (run ``stories_stage`` first).
+
+    ``features``: the articles' features by id, when the caller already has them."""
     by_id = {a.id: (i, a) for i, a in enumerate(analysis.articles)}
     doc_of = (lambda i, aid: None) if docs is None else (
         (lambda i, aid: docs.get(aid)) if isinstance(docs, Mapping) else (lambda i, aid: docs[i]))
@@ -100,7 +103,7 @@ def storylines_stage(analysis: Analysis, docs=None, *, min_similarity: float = M
     for st in analysis.stories:
         for aid in st["articles"]:
             i, art = by_id[aid]
-            feats[aid] = feature_extractor(art, doc_of(i, aid))
+            feats[aid] = features[aid] if features is not None else feature_extractor(art, doc_of(i, aid))
     n = len(feats)
     df: Counter = Counter()
     for f in feats.values():
