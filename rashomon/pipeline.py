@@ -16,7 +16,9 @@ from .model import Analysis, Article, Rejection
 
 log = logging.getLogger(__name__)
 
-CorpusStage = Callable[[Analysis], None]
+CorpusStage = Callable[[Analysis, dict], None]
+"""A corpus stage fills part of the Analysis in place; ``ctx`` carries compact intermediate
+results from one stage to the next (story features, ...), never the raw parses."""
 
 
 def iter_articles(paths: Iterable[str | PathLike]) -> Iterator[Article | Rejection]:
@@ -36,10 +38,32 @@ def iter_articles(paths: Iterable[str | PathLike]) -> Iterator[Article | Rejecti
         yield from build(item, repeated)
 
 
+def _stories(analysis: Analysis, ctx: dict) -> None:
+    from .stories import stories_stage
+
+    stories_stage(analysis, features=ctx.get("story_features"))
+
+
+def _storylines(analysis: Analysis, ctx: dict) -> None:
+    from .stories import storylines_stage
+
+    feats = ctx.get("story_features")
+    storylines_stage(analysis, features={f.id: f for f in feats} if feats is not None else None)
+
+
+def _nlp(analysis: Analysis, ctx: dict) -> None:
+    from .nlp.stage import nlp_stage
+
+    nlp_stage(analysis, ctx)
+
+
 def corpus_stages() -> list[tuple[str, CorpusStage]]:
-    """The corpus-level stages, in order. Each fills part of the Analysis in place."""
-    stages: list[tuple[str, CorpusStage]] = []
-    return stages
+    """The corpus-level stages, in order. Each fills part of the Analysis in place.
+
+    Reuse runs first: it infers publication dates for undated copies, which anchor their
+    relative dates in the NLP stage.
+    """
+    return [("nlp", _nlp), ("stories", _stories), ("storylines", _storylines)]
 
 
 def analyze(paths: Iterable[str | PathLike] | str | PathLike, *, progress: bool = False) -> Analysis:
@@ -64,8 +88,10 @@ def analyze(paths: Iterable[str | PathLike] | str | PathLike, *, progress: bool 
             item.id = f"{item.id}-{n + 1}"
         analysis.articles.append(item)
     analysis.stats["read_seconds"] = time.perf_counter() - t0
+    ctx: dict = {}
     for name, stage in corpus_stages():
         t = time.perf_counter()
-        stage(analysis)
+        log.info("stage %s", name)
+        stage(analysis, ctx)
         analysis.stats[f"{name}_seconds"] = time.perf_counter() - t
     return analysis
