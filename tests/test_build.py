@@ -58,3 +58,16 @@ def test_build_short_text_language_is_und_and_empty_is_rejected():
 def test_build_unreadable_html_is_a_rejection_with_reason():
     (r,) = _build("<html><body></body></html>", "p.html", kind="html")
     assert isinstance(r, Rejection) and r.reason
+
+
+def test_build_record_keeps_its_headline_in_the_text():
+    # a JSONL/CSV record's text is what its producer chose: the headline line stays in the text
+    # (and is the title), while a scraped page's headline goes to the title only
+    text = "\n\n".join(["Halden bridge reopens after two years", LEAD, *REST])
+    (rec,) = _build(text, "dump.jsonl", 3, {"id": "r-3"})
+    (page,) = _build(text, "dir/page.txt")
+    assert rec.title == page.title == "Halden bridge reopens after two years"
+    assert rec.text.startswith("Halden bridge reopens after two years\n\nHALDEN")
+    assert page.text.startswith("HALDEN")
+    (given,) = _build(text, "dump.jsonl", 3, {"id": "r-3", "title": "Halden bridge reopens after two years."})
+    assert given.text.startswith("Halden bridge reopens") and given.removed == []

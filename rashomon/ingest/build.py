@@ -49,7 +49,8 @@ def build(raw: RawDoc, repeated: C.RepeatedLines | None = None) -> Iterator[Arti
     whole_file = raw.source.path.lower().endswith(WHOLE_FILE_SUFFIXES)
     first_id = None
     for k, part in enumerate(parts):
-        article = _article(part, raw, given if k == 0 else {}, page if k == 0 else {}, is_rep)
+        article = _article(part, raw, given if k == 0 else {}, page if k == 0 else {}, is_rep,
+                           record=not whole_file)
         # a file read whole numbers its articles 0, 1, ...; a record (JSONL, feed item) keeps the
         # reader's index, and a second article found inside it gets the record's id + "-2"
         index = base + k if whole_file else base
@@ -70,15 +71,23 @@ def _extract_html(html: str, url: str | None) -> tuple[str, dict]:
     return extract(html, url)
 
 
-def _article(lines: list[C.Line], raw: RawDoc, given: dict, page: dict, is_rep) -> Article | None:
+def _article(lines: list[C.Line], raw: RawDoc, given: dict, page: dict, is_rep, *,
+             record: bool = False) -> Article | None:
+    """One article from its lines. ``record``: the text came as a field of a record (JSONL, CSV,
+    feed entry), where the producer chose what the text is: its headline lines are kept in the
+    text (a scraped page's headline goes to ``title`` only)."""
     cleaned = C.clean(lines, is_rep)
     head = M.read_header([ln.text for ln in cleaned.head], repeated=is_rep,
                          furniture=lambda t: C.furniture(t) is not None)
     removed = dict(cleaned.removed)
+    given_title = _norm_title(given.get("title"))
+    lead: list[str] = []
     for i, ln in enumerate(cleaned.head):
-        if i not in head.kept:
+        if record and (i in head.kept or (given_title and _norm_title(ln.text) == given_title)):
+            lead.append(ln.text)
+        elif i not in head.kept:
             removed[i] = ln.raw
-    text = "\n\n".join(cleaned.paragraphs)
+    text = "\n\n".join(lead + cleaned.paragraphs)
     if not text.strip():
         return None
 
@@ -107,6 +116,10 @@ def _article(lines: list[C.Line], raw: RawDoc, given: dict, page: dict, is_rep) 
         outlet=outlet, url=given.get("url") or page.get("url"), byline=byline, dateline=dateline,
         published=published, published_basis=basis, wire=wire, language=language(text),
         removed=[removed[i] for i in sorted(removed)], extra=extra)
+
+
+def _norm_title(t: str | None) -> str:
+    return " ".join((t or "").split()).rstrip(".!?…").casefold()
 
 
 def _published(given: dict, page: dict, head: M.Header, dateline, extra: dict) -> tuple[str | None, str]:
