@@ -62,9 +62,14 @@ class Dateline:
     place: str | None = None
     date: str | None = None
     credit: str | None = None  # the agency in "BAGHDAD (Reuters) -"
+    start: int | None = None   # the dateline prefix's span in the article text
+    end: int | None = None
 
     def to_json(self) -> dict:
-        return {"place": self.place, "date": self.date, "credit": self.credit}
+        out = {"place": self.place, "date": self.date, "credit": self.credit}
+        if self.end is not None:
+            out["start"], out["end"] = self.start, self.end
+        return out
 
 
 @dataclass

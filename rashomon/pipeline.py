@@ -51,6 +51,12 @@ def _storylines(analysis: Analysis, ctx: dict) -> None:
     storylines_stage(analysis, features={f.id: f for f in feats} if feats is not None else None)
 
 
+def _reuse(analysis: Analysis, ctx: dict) -> None:
+    from .reuse import reuse_stage
+
+    reuse_stage(analysis)
+
+
 def _nlp(analysis: Analysis, ctx: dict) -> None:
     from .nlp.stage import nlp_stage
 
@@ -63,7 +69,7 @@ def corpus_stages() -> list[tuple[str, CorpusStage]]:
     Reuse runs first: it infers publication dates for undated copies, which anchor their
     relative dates in the NLP stage.
     """
-    return [("nlp", _nlp), ("stories", _stories), ("storylines", _storylines)]
+    return [("reuse", _reuse), ("nlp", _nlp), ("stories", _stories), ("storylines", _storylines)]
 
 
 def analyze(paths: Iterable[str | PathLike] | str | PathLike, *, progress: bool = False) -> Analysis:

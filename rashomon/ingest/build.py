@@ -94,7 +94,10 @@ def _article(lines: list[C.Line], raw: RawDoc, given: dict, page: dict, is_rep, 
     year = next((M._year(d) for d in (M.normalize_given_date(given.get("published")),
                                       M.normalize_given_date(page.get("published")),
                                       head.explicit, head.posted, head.page_date) if d), None)
-    dateline, _ = M.parse_dateline(cleaned.paragraphs[0], year) if cleaned.paragraphs else (None, 0)
+    dateline, n = M.parse_dateline(cleaned.paragraphs[0], year) if cleaned.paragraphs else (None, 0)
+    if dateline is not None:  # its span in the text, so later stages can leave it out
+        dateline.start = len("\n\n".join(lead)) + 2 if lead else 0
+        dateline.end = dateline.start + len(cleaned.paragraphs[0][:n].rstrip())
     extra: dict = {}
     published, basis = _published(given, page, head, dateline, extra)
     title = given.get("title") or page.get("title") or head.title
