@@ -42,6 +42,10 @@ OBJECT = {"dobj", "attr", "oprd", "pobj"}
 # children never part of the content: the subject, punctuation, coordination, time/place adjuncts
 NOT_CONTENT = SUBJ_DEPS | {"punct", "cc", "conj", "aux", "auxpass", "neg", "advmod", "npadvmod",
                            "agent", "mark", "prt", "dative", "expl", "dep", "advcl"}
+# verbs that report another's words with "X as saying": the speaker is their object
+QUOTING = {"cite", "quote"}
+NOT_SPEAKER_POS = {"CCONJ", "SCONJ", "ADP", "PART", "PUNCT", "SPACE"}
+NOT_SPEAKER = {"this", "that", "these", "those", "'s", "’s", "us", "let"}
 SENT_PUNCT = re.compile(r"[.!?]")
 WORD = re.compile(r"\w+")
 TITLE_INTRO = {"titled", "entitled", "called", "dubbed", "named", "so-called", "film", "book",
@@ -199,16 +203,48 @@ def _subject(verb, in_direct=None):
     is a misparse: the speaker is then the noun phrase just after the verb."""
     subj = _subject0(verb)
     if in_direct is not None and subj is not None and in_direct[subj.i] and not in_direct[verb.i]:
-        for t in verb.doc[verb.i + 1:min(verb.sent.end, verb.i + 8)]:
+        doc = verb.doc
+        # the words between the closing mark and the verb ("...,” police chief Jo Roe said)
+        k = verb.i - 1
+        while k >= 0 and not in_direct[k] and "\n" not in doc[k].text:
+            k -= 1
+        stretch = range(k + 1, verb.i)
+        roots = [doc[i] for i in stretch if doc[i].pos_ in ("PROPN", "NOUN", "PRON")
+                 and doc[i].head.i not in stretch and doc[i].ent_type_ not in ("DATE", "TIME")]
+        if roots:
+            return roots[0]
+        nouns = [doc[i] for i in stretch if doc[i].pos_ in ("PROPN", "NOUN") and
+                 doc[i].ent_type_ not in ("DATE", "TIME")]
+        if nouns:  # a misparsed noun phrase: its last noun is its head
+            return nouns[-1]
+        # else the noun phrase just after the verb ("...,” said Jo Roe), a date is not one
+        for t in doc[verb.i + 1:min(verb.sent.end, verb.i + 8)]:
             if in_direct[t.i]:
                 break
-            if t.pos_ in ("PROPN", "NOUN") and t.dep_ not in ("compound", "amod", "poss"):
+            if t.pos_ in ("PROPN", "NOUN") and t.dep_ not in ("compound", "amod", "poss") \
+                    and t.ent_type_ not in ("DATE", "TIME"):
                 return t
-        return subj
+        return None  # the words inside the quotation never name its speaker
     return subj
 
 
+def _as_saying(verb):
+    """The person quoted in "cited/quoted X as saying ...": X, when ``verb`` is the quoting verb
+    or the "saying" under its "as"; else None."""
+    v = verb
+    if v.dep_ == "pcomp" and v.head.lower_ == "as" and v.head.dep_ == "prep":
+        v = v.head.head
+    if v.lemma_.lower() not in QUOTING:
+        return None
+    if not any(c.lower_ == "as" and any(g.dep_ == "pcomp" for g in c.children) for c in v.children):
+        return None
+    return next((c for c in v.children if c.dep_ == "dobj"), None)
+
+
 def _subject0(verb):
+    quoted = _as_saying(verb)
+    if quoted is not None:
+        return quoted
     seen = 0
     v = verb
     while v is not None and seen < 8:
@@ -218,7 +254,17 @@ def _subject0(verb):
                 return _same_paragraph(c, v)
         if v.dep_ in ("conj", "xcomp", "advcl", "acl", "pcomp", "prep", "pobj") and v.head is not v:
             if v.dep_ == "acl" and v.head.pos_ in ("NOUN", "PROPN", "PRON"):
-                return v.head  # "a statement saying ..." / "officials saying ..."
+                # "officials saying ...": the noun; "X issued a statement saying ..." / "X said
+                # at a news conference announcing ...": X, the subject of the verb governing it
+                n = v.head
+                gov = n.head.head if n.dep_ == "pobj" and n.head.dep_ == "prep" else (
+                    n.head if n.dep_ == "dobj" else None)
+                if n.pos_ == "NOUN" and gov is not None and gov.pos_ in ("VERB", "AUX"):
+                    up = next((c for c in gov.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+                    if up is not None and up.pos_ in ("PROPN", "PRON") or (
+                            up is not None and up.ent_type_ in ("PERSON", "ORG", "GPE", "NORP")):
+                        return _same_paragraph(up, gov)
+                return n
             v = v.head
             continue
         if v.dep_ == "relcl" and v.head is not v:
@@ -247,9 +293,10 @@ def _same_paragraph(subj, verb):
 class _Article:
     """Per-article state for speaker resolution: persons by position and their genders."""
 
-    def __init__(self, doc):
+    def __init__(self, doc, skip: int = 0):
         self.doc = doc
         self.text = doc.text  # Doc.text is rebuilt from the tokens at every access
+        self.skip = skip  # the dateline prefix: never content, never a speaker
         self.persons = [e for e in doc.ents if e.label_ == "PERSON"]
         self.gender = {}
         lex = gender_lexicon()
@@ -320,18 +367,22 @@ class _Article:
 
     def role_holder(self, head):
         """The person a role phrase ("the spokesman") names, when the text ties them:
-        "spokesman Jane Roe" or "Jane Roe, the spokesman," earlier in the article."""
+        "spokesman Jane Roe" (the role noun right before the name, titles between) or
+        "Jane Roe, the spokesman," earlier in the article. A modifier of another role ("military"
+        in "military commander Jane Roe") is no tie."""
         lemma = head.lemma_.lower()
+        doc = self.doc
         for e in reversed(self.persons):
             if e.start >= head.i:
                 continue
-            lo = max(0, e.start - 4)
-            if any(t.lemma_.lower() == lemma for t in self.doc[lo:e.start]):
+            k = e.start - 1
+            while k >= 0 and k >= e.start - 4 and doc[k].pos_ == "PROPN" and doc[k].lemma_.lower() != lemma:
+                k -= 1  # titles and names before the person: "spokesman Col. Jane Roe"
+            if k >= 0 and doc[k].pos_ == "NOUN" and doc[k].lemma_.lower() == lemma:
                 return e
-            if e.root.i + 1 < len(self.doc):
-                for c in e.root.children:
-                    if c.dep_ == "appos" and any(t.lemma_.lower() == lemma for t in c.subtree):
-                        return e
+            for c in e.root.children:
+                if c.dep_ == "appos" and c.lemma_.lower() == lemma:
+                    return e
         return None
 
 
@@ -340,31 +391,57 @@ def _is_poss_subj(ent) -> bool:
     return r.dep_ == "poss" and r.head.dep_ in SUBJ_DEPS
 
 
+def _head_span(tok) -> tuple[int, int]:
+    return tok.idx, tok.idx + len(tok.text)
+
+
+def _ent_head(ent) -> tuple[int, int]:
+    """The head of a named person: its last word (the surname)."""
+    toks = [t for t in ent if not t.is_punct and t.tag_ != "POS"] or list(ent)
+    return _head_span(toks[-1])
+
+
 def _speaker(state: _Article, subj):
-    """(speaker_text, start, end) for a subject token (or None)."""
+    """(speaker_text, start, end, head_start, head_end) for a subject token (or None).
+
+    start/end are the literal words naming the speaker; head_start/head_end the head word of
+    whom they refer to: the subject's own head, or for a resolved pronoun, relative or role the
+    head of the antecedent (the entity linker links the quote to the entity covering it)."""
     if subj is None:
         return None
     doc = state.doc
+    if state.skip and subj.idx < state.skip:
+        return None  # a dateline is never a speaker
     if subj.dep_ == "relcl" or (subj.lower_ in RELATIVE and subj.tag_ in ("WP", "WDT")):
         # "who said": the noun the relative clause hangs on
         lit = (subj.idx, subj.idx + len(subj.text))
         head = subj.head.head if subj.head.dep_ == "relcl" else subj.head
         res = _speaker(state, head)
         if res is None:
-            return (subj.text, *lit)
-        return (res[0], *lit)
+            return (subj.text, *lit, *lit)
+        return (res[0], *lit, res[3], res[4])
+    if subj.pos_ in NOT_SPEAKER_POS or not WORD.search(subj.text) or (
+            subj.lower_ in NOT_SPEAKER and not any(True for _ in subj.children)):
+        return None  # a misparse: "and", "that", "'s" name no one
     toks = _np_tokens(subj)
+    # "said Sunday three officials": a leading date is not part of the speaker
+    while len(toks) > 1 and toks[0].i != subj.i and toks[0].ent_type_ in ("DATE", "TIME"):
+        toks = toks[1:]
+    # "the administration's": the possessive ending is not part of the speaker
+    while len(toks) > 1 and toks[-1].tag_ == "POS":
+        toks = toks[:-1]
     sp = _span_of(doc, toks)
     if sp is None:
         return None
     literal = state.text[sp[0]:sp[1]]
+    own = _head_span(subj)
     low = subj.lower_
     if subj.pos_ == "PRON" and low in PERSONAL:
         want = "m" if low in PRONOUNS_M else "f"
         ant = state.antecedent(subj, want)
         if ant is not None:
-            return (state.name(ant), *sp)
-        return (literal, *sp)
+            return (state.name(ant), *sp, *_ent_head(ant))
+        return (literal, *sp, *own)
     # a PERSON inside the phrase: expand to the fullest name used in the article
     ents = [e for e in doc.ents if e.start >= toks[0].i and e.end <= toks[-1].i + 1
             and e.label_ == "PERSON"]
@@ -372,14 +449,14 @@ def _speaker(state: _Article, subj):
         best = max(ents, key=lambda e: e.end)
         nm = state.name(best)
         if nm != best.text and nm not in literal:
-            return (literal.replace(best.text, nm, 1), *sp)
-        return (literal, *sp)
+            return (literal.replace(best.text, nm, 1), *sp, *own)
+        return (literal, *sp, *own)
     # a role phrase with a definite article: "the spokesman said"
     if subj.pos_ == "NOUN" and any(c.lower_ == "the" for c in subj.children) and len(toks) <= 4:
         holder = state.role_holder(subj)
         if holder is not None:
-            return (state.name(holder), *sp)
-    return (literal, *sp)
+            return (state.name(holder), *sp, *_ent_head(holder))
+    return (literal, *sp, *own)
 
 
 # ---------------------------------------------------------------- reported speech
@@ -394,6 +471,33 @@ def _is_cue(tok, strong, weak, phrasal) -> bool:
         if any(c.lower_ in phrasal[lem] for c in tok.children if c.dep_ in ("prt", "prep")):
             return True
     return lem in strong or lem in weak
+
+
+def dateline_end(article, text: str) -> int:
+    """Length of the dateline prefix the text opens with ("CITY (Agency) — "), 0 when none."""
+    if getattr(article, "dateline", None) is None:
+        return 0
+    from ..ingest.meta import parse_dateline
+
+    _, n = parse_dateline(text[:text.find("\n")] if "\n" in text else text)
+    return n
+
+
+def _after_dateline(state, subj, verb):
+    """The real subject of a lead sentence whose parse took the dateline for its subject: an
+    apposition of it, else the head of the words between the dateline and the verb."""
+    for c in subj.children:
+        if c.dep_ == "appos" and c.idx >= state.skip:
+            return c
+    doc = state.doc
+    stretch = [t for t in doc[:verb.i] if t.idx >= state.skip]
+    heads = [t for t in stretch if not (stretch and stretch[0].i <= t.head.i < verb.i)
+             and t.pos_ in ("NOUN", "PROPN", "PRON")]
+    if heads:
+        return heads[0]
+    nouns = [t for t in stretch if t.pos_ in ("NOUN", "PROPN", "PRON") and t.dep_ not in
+             ("compound", "amod", "poss", "pobj", "dobj")]
+    return nouns[0] if nouns else None
 
 
 def _content_tokens(verb, weak: bool, phrasal):
@@ -429,6 +533,20 @@ def _content_tokens(verb, weak: bool, phrasal):
     return lo, hi
 
 
+def _clip(state, verb, lo: int, hi: int) -> tuple[int, int]:
+    """Content tokens kept within the cue's paragraph (the parser joins a paragraph that ends
+    without a full stop to the next one) and after the dateline."""
+    doc = state.doc
+    ps, pe = _para_bounds(state.text, verb.idx, verb.idx)
+    ps = max(ps, state.skip)
+    while lo <= hi and (doc[lo].idx < ps or doc[lo].is_space):
+        lo += 1
+    while hi >= lo and (doc[hi].idx >= pe or doc[hi].is_space or
+                        (doc[hi].is_punct and doc[hi].text not in "”\"'’")):
+        hi -= 1
+    return lo, hi
+
+
 def _cue_span(verb):
     """The cue words: the verb with its auxiliaries, negation and particle ("has said", "told")."""
     idx = [verb.i] + [c.i for c in verb.children if c.dep_ in ("aux", "neg", "prt") and
@@ -447,7 +565,8 @@ def _quote(article_id, text, start, end, direct, spk, cue):
          "speaker_text": spk[0] if spk else None,
          "speaker_start": spk[1] if spk else None, "speaker_end": spk[2] if spk else None,
          "cue": text[cue[0]:cue[1]] if cue else None,
-         "cue_start": cue[0] if cue else None, "cue_end": cue[1] if cue else None}
+         "cue_start": cue[0] if cue else None, "cue_end": cue[1] if cue else None,
+         "speaker_head_start": spk[3] if spk else None, "speaker_head_end": spk[4] if spk else None}
     return q
 
 
@@ -458,7 +577,7 @@ def _overlap(a0, a1, b0, b1) -> int:
 def find_quotes(article, doc) -> list[dict]:
     """Quotes and reported speech of one article, in text order, ids ``{article.id}-q{n}``."""
     strong, weak, phrasal = cue_lexicon()
-    state = _Article(doc)
+    state = _Article(doc, dateline_end(article, doc.text))
     text = state.text
     out = []
 
@@ -492,7 +611,12 @@ def find_quotes(article, doc) -> list[dict]:
                 continue
             lo, hi = rng
             subj = _subject(tok, in_direct)
+            if subj is not None and subj.idx < state.skip:
+                subj = _after_dateline(state, subj, tok)
             if subj is not None and lo <= subj.i <= hi:
+                continue
+            lo, hi = _clip(state, tok, lo, hi)
+            if hi - lo < 1:
                 continue
             s, e = doc[lo].idx, doc[hi].idx + len(doc[hi].text)
             reported.append((s, e, _speaker(state, subj), _cue_span(tok)))
@@ -509,9 +633,15 @@ def find_quotes(article, doc) -> list[dict]:
         if best is not None:
             used.add(best)
             rs, re_, spk, cue = reported[best]
-            out.append(_quote(article.id, text, min(s, rs), max(e, re_), True, spk, cue))
+            lo, hi = min(s, rs), max(e, re_)
+            if spk and spk[1] >= e and re_ <= spk[2]:
+                hi = e  # words between the closing mark and the speaker are not said
+            if spk and spk[2] <= s and rs >= spk[1]:
+                lo = s
+            out.append(_quote(article.id, text, lo, hi, True, spk, cue))
             continue
-        holder = [k for k, (rs, re_, _, _) in enumerate(reported) if rs <= s and e <= re_ + 1]
+        holder = [k for k, (rs, re_, _, _) in enumerate(reported)
+                  if rs <= s and (e <= re_ + 1 or (re_ > s and not WORD.search(text[re_:e])))]
         if holder:
             continue  # a quotation inside reported speech: that item carries it
         spk, cue = _direct_cue(state, doc, s, e, in_direct, strong, weak, phrasal, out)
@@ -562,7 +692,8 @@ def _colon_lines(state, in_direct):
         else:
             nm = name
         ns = m.start(1) + (len(m.group(1)) - len(m.group(1).lstrip()))
-        out.append((m.end(), m.end() + len(body), (nm, ns, ns + len(name)),
+        hd = _ent_head(ents[0]) if ents else (None, None)
+        out.append((m.end(), m.end() + len(body), (nm, ns, ns + len(name), *hd),
                     (m.end(1), m.end(1) + 1)))
     return out
 
@@ -639,16 +770,19 @@ def _direct_cue(state, doc, s, e, in_direct, strong, weak, phrasal, previous):
             x = ents[0]
             nm = (state.name(x) if x.label_ == "PERSON" else x.text)
             d0 = e + re.search(r"[―—–-]", m.group(0)).start()
-            return (nm, x.start_char, x.end_char), (d0, e + len(m.group(0).rstrip()))
+            return (nm, x.start_char, x.end_char, *_ent_head(x)), (d0, e + len(m.group(0).rstrip()))
         words = re.match(r"[^\n,(]{1,60}", text[name_start:pe])
         if words:
             w = words.group(0).rstrip(" .")
-            return (w, name_start, name_start + len(w)), None
+            return (w, name_start, name_start + len(w), None, None), None
     gap = [t for t in span if not in_direct[t.i] and not t.is_space]
     after = list(gap)
+    closed = re.search(r"[.!?]\W*$", text[s:e]) is not None  # the quotation ends its sentence
     for t in doc[span.end:]:
         if t.idx >= pe or in_direct[t.i] or len(after) >= 12 + len(gap):
             break
+        if closed and t.is_sent_start and t.i > span.end:
+            break  # a cue of the next sentence belongs to that sentence
         after.append(t)
     first = span[0].sent
     before = [t for t in doc[max(first.start, 0):span.start] if t.idx >= ps and not in_direct[t.i]]
@@ -665,13 +799,14 @@ def _direct_cue(state, doc, s, e, in_direct, strong, weak, phrasal, previous):
                     near = [x for x in state.persons if x.sent == t.sent and not in_direct[x.start]]
                     if near:
                         x = min(near, key=lambda x: abs(x.start - t.i))
-                        spk = (state.name(x), x.start_char, x.end_char)
+                        spk = (state.name(x), x.start_char, x.end_char, *_ent_head(x))
                 return spk, _cue_span(t)
     # the quote continues a previous one close before it
     for q in reversed(previous):
         if q["speaker_text"] and 0 <= s - q["end"] <= 400:
-            return (q["speaker_text"], q["speaker_start"], q["speaker_end"]), None
+            return (q["speaker_text"], q["speaker_start"], q["speaker_end"],
+                    q["speaker_head_start"], q["speaker_head_end"]), None
     ant = state.antecedent(span[0], None)
     if ant is not None:
-        return (state.name(ant), ant.start_char, ant.end_char), None
+        return (state.name(ant), ant.start_char, ant.end_char, *_ent_head(ant)), None
     return None, None

@@ -9,7 +9,10 @@ and each quote's speaker span is linked to its entity.
 from __future__ import annotations
 
 import logging
+import re
+from collections import defaultdict
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 
 from ..model import Analysis, Article
 from . import load
@@ -30,36 +33,127 @@ def parse(articles: Iterable[Article], *, batch_size: int = 32, n_process: int =
         yield a, (next(it) if a.language in ENGLISH else None)
 
 
+# words after which a speaker phrase goes on with a modifier, never with its head
+_NP_CUT = re.compile(r"\s*(?:,|\(|\b(?:of|for|from|at|with|in|on|to|who|which|that|whose)\b)", re.I)
+_POSS = re.compile(r"['\u2019]s?$")
+_WORDS = re.compile(r"[\w.'\u2019-]+")
+
+
+def _head_of(text: str, s: int, t: int) -> tuple[int, int] | None:
+    """The head word of the speaker phrase ``text[s:t]`` when the parser did not give it: the last
+    word before a modifier ("A spokesman for X" -> spokesman, "Iraqi officials" -> officials)."""
+    phrase = text[s:t]
+    m = _NP_CUT.search(phrase, 1)
+    if m:
+        phrase = phrase[:m.start()]
+    words = list(_WORDS.finditer(phrase))
+    while words and _POSS.fullmatch(words[-1].group(0)):
+        words.pop()
+    if not words:
+        return None
+    w = words[-1]
+    end = s + w.start() + len(_POSS.sub("", w.group(0)) or w.group(0))
+    return s + w.start(), end
+
+
+@lru_cache(maxsize=1)
+def _titles() -> frozenset[str]:
+    from importlib import resources
+
+    text = resources.files("rashomon").joinpath("data", "name_titles.txt").read_text(encoding="utf-8")
+    return frozenset(ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#"))
+
+
+def _name_forms(name: str) -> list[str]:
+    """Lookup keys of a name, most specific first: as written (casefolded, without possessive and
+    determiner), then without leading titles ("Mr. Jane Roe" -> "jane roe")."""
+    words = [w for w in _POSS.sub("", name.strip()).casefold().split() if w]
+    if words and words[0] in ("the", "a", "an"):
+        words = words[1:]
+    out = [" ".join(words)] if words else []
+    titles = _titles()
+    while words and words[0].rstrip(".") in titles:
+        words = words[1:]
+    if words and " ".join(words) not in out:
+        out.append(" ".join(words))
+    return out
+
+
 def link_speakers(quotes: list[dict], entities: list[dict], texts: dict[str, str]) -> None:
-    """Set each quote's ``speaker`` to the entity named by its speaker words.
+    """Set each quote's ``speaker`` to the entity that really is its speaker, or None.
 
-    The literal words (``speaker_start``/``speaker_end``) are looked up first; when they are a
-    pronoun or a role ("he", "the spokesman") the resolved ``speaker_text`` is matched against
-    the names of that article's entities, and the literal words are added to the entity as a
-    mention: they corefer with it.
+    1. An entity mention that covers the head of the literal speaker phrase (``speaker_start``/
+       ``speaker_end``; the head from ``speaker_head_start``/``speaker_head_end`` when the quote
+       extractor gives it, else the last word before a modifier) names the speaker: "Union
+       spokesman Jane Roe" is Jane Roe, while "Iraqi officials" is not the entity "Iraqi" and "a
+       spokesman for the union" is not the union.
+    2. Else, when the quote extractor resolved the literal words (a pronoun, "who", a role) to a
+       name (``speaker_text`` differs from them), the article's entity with that name (as written,
+       without titles, or whose mention is the name's last word) is the speaker, and the literal
+       words are added to it as a mention: they corefer with it.
+    3. Else no entity: the speaker is a description ("a statement", "officials").
     """
-    from .entities import entity_at, index_entities
-
-    index = index_entities(entities)
-    by_id = {e["id"]: e for e in entities}
-    by_article_name: dict[tuple[str, str], str] = {}
+    by_article: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
+    names: dict[tuple[str, str], str] = {}
     for e in entities:
-        names = {e["name"].casefold(), *(x.casefold() for x in e.get("aliases", []))}
         for m in e["mentions"]:
-            names.add(m["text"].casefold())
-            for n in names:
-                by_article_name.setdefault((m["article"], n), e["id"])
+            by_article[m["article"]].append((m["start"], m["end"], e["id"]))
+    for e in entities:  # entity names and aliases first, then mention texts: the first key wins
+        arts = {m["article"] for m in e["mentions"]}
+        for n in [e["name"], *e.get("aliases", [])]:
+            for f in _name_forms(n):
+                for a in arts:
+                    names.setdefault((a, f), e["id"])
+    for e in entities:
+        for m in e["mentions"]:
+            for f in _name_forms(m["text"]):
+                names.setdefault((m["article"], f), e["id"])
+    by_id = {e["id"]: e for e in entities}
     for q in quotes:
+        q["speaker"] = None
         s, t = q.get("speaker_start"), q.get("speaker_end")
-        if s is None or t is None:
+        text = texts.get(q["article"])
+        if s is None or t is None or text is None or t <= s:
             continue
-        eid = entity_at(index, q["article"], s, t)
-        if eid is None and q.get("speaker_text"):
-            eid = by_article_name.get((q["article"], q["speaker_text"].casefold()))
-            if eid is not None:
-                by_id[eid]["mentions"].append({"article": q["article"], "start": s, "end": t,
-                                               "text": texts[q["article"]][s:t]})
+        hs, he = q.get("speaker_head_start"), q.get("speaker_head_end")
+        if hs is None or he is None:
+            head = _head_of(text, s, t)
+            if head is None:
+                continue
+            hs, he = head
+        covering = [(me - ms, eid) for ms, me, eid in by_article.get(q["article"], ())
+                    if ms <= hs and he <= me]
+        eid = max(covering)[1] if covering else None
+        own = eid is not None and s <= hs and he <= t  # the literal words hold its own mention
+        literal = text[s:t]
+        if eid is None:
+            spk = q.get("speaker_text")
+            if spk and _name_forms(spk) != _name_forms(literal):
+                eid = _entity_named(names, q["article"], spk)
+        if eid is None:
+            continue
         q["speaker"] = eid
+        if own:
+            continue
+        ment = by_id[eid]["mentions"]
+        if not any(m["article"] == q["article"] and m["start"] < t and m["end"] > s for m in ment):
+            ment.append({"article": q["article"], "start": s, "end": t, "text": literal})
+            by_article[q["article"]].append((s, t, eid))
+    for e in entities:
+        e["mentions"].sort(key=lambda m: (m["article"], m["start"], m["end"]))
+
+
+def _entity_named(names: dict, article: str, name: str) -> str | None:
+    forms = _name_forms(name)
+    for f in forms:
+        eid = names.get((article, f))
+        if eid is not None:
+            return eid
+    # "Mr. Tom Roe" when the article's mentions say "Roe": the last word of the name
+    words = forms[-1].split() if forms else []
+    if len(words) > 1:
+        return names.get((article, words[-1]))
+    return None
 
 
 def nlp_stage(analysis: Analysis, ctx: dict, *, batch_size: int = 32, n_process: int = 1) -> None:
