@@ -94,7 +94,7 @@ def analyze(paths: Iterable[str | PathLike] | str | PathLike, *, progress: bool 
             item.id = f"{item.id}-{n + 1}"
         analysis.articles.append(item)
     analysis.stats["read_seconds"] = time.perf_counter() - t0
-    ctx: dict = {}
+    ctx: dict = {"progress": progress}
     for name, stage in corpus_stages():
         t = time.perf_counter()
         log.info("stage %s", name)

@@ -166,7 +166,12 @@ def nlp_stage(analysis: Analysis, ctx: dict, *, batch_size: int = 32, n_process:
     per_doc: list[tuple[str, Callable]] = [("times", find_times), ("quotes", find_quotes)]
     mentions = []
     features = []
-    for article, doc in parse(analysis.articles, batch_size=batch_size, n_process=n_process):
+    stream = parse(analysis.articles, batch_size=batch_size, n_process=n_process)
+    if ctx.get("progress"):
+        from tqdm import tqdm
+
+        stream = tqdm(stream, total=len(analysis.articles), desc="analysing", unit=" articles", leave=False)
+    for article, doc in stream:
         if doc is None:
             analysis.times.extend(find_times(article, None))
             features.append(feature_extractor(article, None))
