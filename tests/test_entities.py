@@ -181,3 +181,149 @@ def test_entities_find_mentions_acronym_and_also_known_as(nlp):
     assert "Quwat al-Janubi" in [a for m in ms for a in m["aliases"]]
     for m in ms:
         assert text[m["start"]:m["end"]] == m["text"]
+
+
+# ---------------------------------------------------------------- types, places, countries, junk
+
+
+def test_entities_dateline_place_never_joins_the_person_of_that_name(nlp):
+    text = ("KORVANI, Velmar Region (March 3) \u2014 Fighters loyal to Dariush Korvani withdrew "
+            "from the town on Monday.")
+    arts = [(Article(id="d1", source=Source("t"), text=text), mentions_of(nlp, text))]
+    place = by_text(arts[0][1], "KORVANI")
+    assert place["type"] == "GPE"
+    ents = resolve_entities(arts + [article("d2", [("Dariush Korvani", "PERSON", 0), ("Korvani", "PERSON", 0)])])
+    person = entity_of(ents, "d1", "Dariush Korvani")
+    assert entity_of(ents, "d2", "Korvani") == person            # the surname still joins
+    assert entity_of(ents, "d1", "KORVANI") != person             # the dateline place does not
+    assert {e["type"] for e in ents if e["id"] == entity_of(ents, "d1", "KORVANI")} == {"GPE"}
+
+
+def test_entities_place_and_person_with_one_key_stay_apart_across_articles():
+    ents = resolve_entities([
+        article("p1", [("Dariush Korvani", "PERSON", 0), ("Korvani", "PERSON", 0)]),
+        article("p2", [("Korvani", "GPE", 0)]),
+        article("p3", [("Corvany", "LOC", 0)])])
+    assert entity_of(ents, "p2", "Korvani") != entity_of(ents, "p1", "Korvani")
+    assert entity_of(ents, "p3", "Corvany") != entity_of(ents, "p1", "Korvani")
+
+
+def test_entities_lone_surname_tagged_as_a_place_joins_the_person_in_its_article():
+    ms = [make_mention("Dariush Korvani", "PERSON", 0), make_mention("Korvani", "LOC", 40)]
+    from rashomon.nlp.entities import _group
+    _group(ms)
+    assert ms[0]["local"] == ms[1]["local"]
+    # but not a place the text marks as one (a dateline), though written the same
+    ms = [make_mention("Dariush Korvani", "PERSON", 0), make_mention("KORVANI", "GPE", 40, cues={"GPE": 2})]
+    _group(ms)
+    assert ms[0]["local"] != ms[1]["local"]
+
+
+def test_entities_agency_name_run_into_another_name_is_cut(nlp):
+    from spacy.tokens import Span
+    text = "\u201cWe will go on,\u201d Reuters Saraya Fajr spokesman Nadir Qassuri said."
+    doc = nlp(text)
+    i = next(t.i for t in doc if t.text == "Reuters")
+    n = next(t.i for t in doc if t.text == "Nadir")
+    doc.ents = [Span(doc, i, i + 2, label="PERSON"), Span(doc, n, n + 2, label="PERSON")]
+    ms = find_mentions(Article(id="x", source=Source("t"), text=text), doc)
+    texts = [m["text"] for m in ms]
+    assert "Reuters" in texts and "Reuters Saraya" not in texts
+    assert by_text(ms, "Reuters")["type"] == "ORG"
+    assert "Saraya Fajr" in texts                      # the rest runs on over the untagged name
+    assert by_text(ms, "Nadir Qassuri")["description"] == "Saraya Fajr spokesman"
+    # a name that merely starts like an agency is not cut
+    doc = nlp("Reutersberg Holdings said on Monday it would sell.")
+    doc.ents = [Span(doc, 0, 2, label="ORG")]
+    ms = find_mentions(Article(id="y", source=Source("t"), text=doc.text), doc)
+    assert [m["text"] for m in ms if m["type"] != "MISC"] == ["Reutersberg Holdings"]
+
+
+def test_entities_type_by_evidence_not_by_majority():
+    # a group the recogniser calls a person four times, whose name says it is a body
+    arts = [article("t%d" % k, [("Saraya al-Fajr", "PERSON", 0)]) for k in range(4)]
+    arts.append(article("t9", [("Saraya al-Fajr", "ORG", 0)]))
+    # a person the recogniser calls an organisation, with a role apposition once
+    arts.append(article("u1", [("Nadir Qassuri", "ORG", 0)]))
+    arts.append(article("u2", [("Nadir Qassuri", "ORG", 0)]))
+    ms = arts[-1][1]
+    ms.append(make_mention("Nadir Qassuri", "PERSON", 500, local=0, description="leader of the Dawn",
+                           cues={"PERSON": 1}))
+    ents = resolve_entities(arts)
+    by_name = {e["name"]: e for e in ents}
+    assert by_name["Saraya al-Fajr"]["type"] == "ORG"
+    assert by_name["Nadir Qassuri"]["type"] == "PERSON"
+    # without evidence the majority stands
+    ents = resolve_entities([article("v%d" % k, [("Tomas Brandt", "ORG", 0)]) for k in range(3)]
+                            + [article("v9", [("Tomas Brandt", "PERSON", 0)])])
+    assert {e["name"]: e["type"] for e in ents}["Tomas Brandt"] == "ORG"
+
+
+def test_entities_context_cues_from_parsed_text(nlp):
+    ms = mentions_of(nlp, "Nadir Qassuri, leader of Saraya al-Fajr, said the group would withdraw.")
+    assert by_text(ms, "Nadir Qassuri")["cues"].get("PERSON")
+    assert by_text(ms, "Saraya al-Fajr")["cues"].get("ORG")       # "Saraya" heads a body's name
+    ms = mentions_of(nlp, "Many French militias joined the talks in Port Kerrin.")
+    m = by_text(ms, "French")
+    assert m["type"] == "NORP" and not m["cues"].get("ORG")          # an adjective, not a body
+
+
+def test_entities_country_variants_are_one_place_and_demonyms_stay_apart():
+    arts = [article("c1", [("U.S.", "GPE", 0)], shared=False),
+            article("c2", [("US", "GPE", 0)], shared=False),
+            article("c3", [("United States", "GPE", 0)], shared=False),
+            article("c4", [("America", "GPE", 0), ("American", "NORP", 1)], shared=False),
+            article("c5", [("US Embassy", "FAC", 0), ("Britain", "GPE", 1), ("UK", "ORG", 2)], shared=False)]
+    ents = resolve_entities(arts)
+    us = {entity_of(ents, a, t) for a, t in [("c1", "U.S."), ("c2", "US"), ("c3", "United States"),
+                                             ("c4", "America")]}
+    assert len(us) == 1
+    us_ent = next(e for e in ents if e["id"] in us)
+    assert us_ent["type"] == "GPE" and us_ent["name"] == "United States"
+    assert entity_of(ents, "c4", "American") not in us
+    assert entity_of(ents, "c5", "US Embassy") not in us
+    assert entity_of(ents, "c5", "Britain") == entity_of(ents, "c5", "UK")
+    assert entity_of(ents, "c5", "Britain") not in us
+    # a lower-case word is never taken for an abbreviation: "us" is not the country
+    from rashomon.nlp.entities import country_of
+    assert country_of("us") is None and country_of("US") == "United States"
+
+
+def test_entities_junk_common_words_are_not_entities(nlp):
+    text = ("Ceasefire talks resumed in Port Kerrin. The ceasefire held, Tomas Brandt said. "
+            "Brandt added that Halvenmoor Trust would pay.")
+    ms = mentions_of(nlp, text)
+    assert "Ceasefire" not in [m["text"] for m in ms]
+    ents = resolve_entities([(Article(id="j", source=Source("t"), text=text), ms)])
+    names = [e["name"] for e in ents]
+    assert "Ceasefire" not in names
+    assert any(m["text"] == "Brandt" for e in ents if e["name"] == "Tomas Brandt" for m in e["mentions"])
+    # a single untagged proper noun that joins nothing is dropped, a multi-word one is kept
+    ents = resolve_entities([article("k1", [("Velmarine", "MISC", 0), ("Halvenmoor Trust", "MISC", 1)])])
+    names = [e["name"] for e in ents]
+    assert "Velmarine" not in names and "Halvenmoor Trust" in names
+
+
+def test_entities_description_is_the_role_not_the_epithets(nlp):
+    ms = mentions_of(nlp, "Talks stalled on Monday, the region's legendary anti-terror commander "
+                          "General Tomas Brandt said.")
+    assert by_text(ms, "Tomas Brandt")["description"] == "commander"
+    arts = [article("r1", [("Tomas Brandt", "PERSON", 0)]), article("r2", [("Tomas Brandt", "PERSON", 0)])]
+    arts[0][1][0]["description"], arts[0][1][0]["description_weight"] = "leader of the Dawn", 3
+    arts[1][1][0]["description"], arts[1][1][0]["description_weight"] = "Gen.", 1
+    ents = resolve_entities(arts)
+    assert next(e for e in ents if e["name"] == "Tomas Brandt")["description"] == "leader of the Dawn"
+
+
+def test_entities_body_names_differing_by_an_interchangeable_head_are_one():
+    ents = resolve_entities([article("h1", [("Southern Defence Forces", "ORG", 0)]),
+                             article("h2", [("Southern Defence Units", "ORG", 0)]),
+                             article("h3", [("Velmari Southern Defence Force", "ORG", 0), ("Velmari", "NORP", 1)]),
+                             article("h4", [("Southern Defence Council", "ORG", 0)]),
+                             article("h5", [("Northern Forces", "ORG", 0)]),
+                             article("h6", [("Northern Units", "ORG", 0)])])
+    one = entity_of(ents, "h1", "Southern Defence Forces")
+    assert entity_of(ents, "h2", "Southern Defence Units") == one
+    assert entity_of(ents, "h3", "Velmari Southern Defence Force") == one
+    assert entity_of(ents, "h4", "Southern Defence Council") != one          # a different body
+    assert entity_of(ents, "h5", "Northern Forces") != entity_of(ents, "h6", "Northern Units")  # too short

@@ -64,8 +64,68 @@ TIE = 2.0
 
 @lru_cache(maxsize=1)
 def titles() -> frozenset[str]:
-    text = resources.files("rashomon").joinpath("data", "name_titles.txt").read_text(encoding="utf-8")
-    return frozenset(ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#"))
+    return frozenset(_data_lines("name_titles.txt"))
+
+
+def _data_lines(name: str) -> list[str]:
+    text = resources.files("rashomon").joinpath("data", name).read_text(encoding="utf-8")
+    return [ln.rstrip("\n") for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+
+
+@lru_cache(maxsize=1)
+def agencies() -> dict[str, list[str]]:
+    """First word of a news agency's name -> the agency's names starting with it, longest first
+    (from data/wire_agencies.tsv; case as written in credits)."""
+    out: dict[str, list[str]] = defaultdict(list)
+    for ln in _data_lines("wire_agencies.tsv"):
+        canon, _, rest = ln.partition("\t")
+        for n in {canon.strip(), *(x.strip() for x in rest.split("|"))}:
+            if n:
+                out[n.split()[0]].append(n)
+    for v in out.values():
+        v.sort(key=lambda n: -len(n))
+    return dict(out)
+
+
+@lru_cache(maxsize=1)
+def countries() -> tuple[dict[str, str], dict[str, str]]:
+    """(folded name -> canonical, abbreviation as written -> canonical) from data/countries.tsv.
+    An all-capitals form ("US", "UAE") matches only as written; the others case-insensitively."""
+    folded, exact = {}, {}
+    for ln in _data_lines("countries.tsv"):
+        canon, _, rest = ln.partition("\t")
+        for n in (canon, *rest.split("|")):
+            n = n.strip()
+            if not n:
+                continue
+            letters = re.sub(r"[^A-Za-z]", "", n)
+            if letters.isupper() and len(letters) <= 5:
+                exact[n] = canon
+            else:
+                folded[" ".join(fold(re.sub(r"^the\s+", "", n, flags=re.I)).split())] = canon
+    return folded, exact
+
+
+@lru_cache(maxsize=1)
+def cues() -> dict[str, frozenset[str]]:
+    """kind ("person", "org", "orghead") -> word keys, from data/entity_cues.tsv."""
+    out: dict[str, set] = defaultdict(set)
+    for n, ln in enumerate(_data_lines("entity_cues.tsv"), 1):
+        kind, _, word = ln.partition("\t")
+        if not word.strip():
+            raise ValueError(f"data/entity_cues.tsv: expected KIND<TAB>word, got {ln!r}")
+        out[kind.strip()].add(word_key(word.strip()))
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def _cue(word: str, kind: str) -> bool:
+    return word_key(fold(word)) in cues().get(kind, ())
+
+
+def country_of(name: str) -> str | None:
+    """The canonical country a whole name denotes ("U.S." -> "United States"), else None."""
+    folded, exact = countries()
+    return exact.get(name) or folded.get(" ".join(fold(re.sub(r"^the\s+", "", name, flags=re.I)).split()))
 
 
 def _is_title(tok) -> bool:
@@ -100,8 +160,11 @@ def _clean(doc, ent):
     return s, e, (t0, s)
 
 
-def _role_before(doc, s, e):
-    """The words before a name that describe it ("Kataib Hezbollah spokesman", "President")."""
+def _role_before(doc, s, name_start, e):
+    """The role words before a name ("Kataib Hezbollah spokesman", "President") as
+    (description, head token), or None. Loaded epithets are left out: the description is the
+    role noun with the names and nouns that compound it ("the Middle East's legendary anti-terror
+    commander General X" -> "commander"), a leading news agency's name dropped."""
     i = s - 1
     ends = set(range(s, e))
     lo = s
@@ -113,40 +176,84 @@ def _role_before(doc, s, e):
             i -= 1
             continue
         break
-    if lo == s:
+    if lo == name_start:
         return None
-    sent0 = doc[s].sent.start
-    lo = max(sent0, min(doc[k].left_edge.i for k in range(lo, s)))  # "Brigade of Dawn spokesman"
-    while lo < s and (doc[lo].lower_ in DETERMINERS or doc[lo].is_punct):
-        lo += 1
-    words = doc[lo:s]
-    if any((w.pos_ == "NOUN" and w.is_lower) or _is_title(w) for w in words):
-        return words.text
-    return None
+    words = list(doc[lo:name_start])
+    # the role noun: the last common noun or title before the name
+    heads = [k for k, w in enumerate(words) if (w.pos_ == "NOUN" and w.is_lower) or _is_title(w)]
+    if not heads:
+        return None
+    roles = [k for k in heads if words[k].is_lower and (_cue(words[k].text, "person") or _cue(words[k].text, "kin"))]
+    h = roles[-1] if roles else heads[-1]
+    # the role noun with its complements ("Brigade of Dawn spokesman", "press secretary"), less
+    # the determiners, owners and adjectives before it ("the region's legendary commander")
+    head = words[h]
+    k = max(doc[s].sent.start, head.left_edge.i)
+    for c in head.children:
+        if c.i < head.i and c.dep_ in ("det", "poss", "amod", "advmod", "nummod", "predet", "punct"):
+            k = max(k, c.right_edge.i + 1)
+    phrase = list(doc[min(k, head.i):head.i + 1])
+    j = _skip_agency(phrase, 0) if phrase[0].pos_ == "PROPN" else 0
+    return " ".join(w.text for w in phrase[j:]), head
 
 
-def _apposition(doc, s, e):
-    """The apposition right after a name: "X, leader of Y," -> "leader of Y"; or the role the name
-    is an apposition of: "the group's leader, X" -> "the group's leader"."""
+def _skip_agency(words, k):
+    """Index past a news agency's name at words[k:] (a garbled credit run into a name)."""
+    for name in agencies().get(words[k].text, ()):
+        n = len(name.split())
+        if " ".join(w.text for w in words[k:k + n]) == name and k + n < len(words):
+            return k + n
+    return k
+
+
+def _apposition(doc, s, e, label="PERSON"):
+    """The apposition right after a name whose head is a role or a kind of body: "X, leader of
+    Y," -> ("leader of Y", head); or the role the name is an apposition of: "the group's leader,
+    X" -> ("the group's leader", head). None otherwise."""
     if e < len(doc) and doc[e].text == ",":
         for t in doc[s:e]:
             for c in t.children:
-                if c.dep_ == "appos" and c.i >= e and c.pos_ in ("NOUN", "PROPN") and not c.ent_type_:
+                if c.dep_ == "appos" and c.i >= e and c.pos_ in ("NOUN", "PROPN") and not c.ent_type_ \
+                        and (_cue(c.text, "person") or _cue(c.text, "kin")
+                             or (_cue(c.text, "org") and label != "PERSON")):
                     lo, hi = c.left_edge.i, c.right_edge.i + 1
                     while hi > lo and doc[hi - 1].is_punct:
                         hi -= 1
-                    if lo > e and hi - lo <= 12:
-                        return doc[lo:hi].text
+                    while lo < c.i and doc[lo].lower_ in DETERMINERS:
+                        lo += 1
+                    if lo > e and hi - lo <= 10:
+                        return doc[lo:hi].text, c
     root = doc[s:e].root
     if root.dep_ == "appos" and s > 0 and doc[s - 1].text == ",":
         h = root.head
-        if h.i < s and h.pos_ == "NOUN" and h.is_lower:
+        if h.i < s and h.pos_ == "NOUN" and h.is_lower and (_cue(h.text, "person") or _cue(h.text, "kin")):
             lo = h.left_edge.i
             while lo < h.i and doc[lo].lower_ in DETERMINERS:
                 lo += 1
-            if h.i + 1 - lo <= 8:
-                return doc[lo:h.i + 1].text
+            if h.i + 1 - lo <= 6:
+                return doc[lo:h.i + 1].text, h
     return None
+
+
+def _context_cues(doc, s, e, label) -> Counter:
+    """Evidence of a name's type from the words around it: a role noun it modifies or
+    complements ("X spokesman", "leader of X") says it is not a person; a kind of body after it
+    ("X militia", "the X group") says it is a body."""
+    out: Counter = Counter()
+    root = doc[s:e].root
+    h = root.head
+    if root.dep_ in ("compound", "poss", "nmod") and h.i >= e and h.pos_ == "NOUN" and h.is_lower:
+        if _cue(h.text, "person"):
+            out["NOTPERSON"] += 1
+        elif _cue(h.text, "org") and label not in ("NORP", "GPE", "LOC"):
+            out["ORG"] += 1
+    elif root.dep_ == "pobj" and h.lower_ in ("of", "for") and h.head.i < s and h.head.pos_ == "NOUN" \
+            and _cue(h.head.text, "person"):
+        out["NOTPERSON"] += 1
+    if label not in ("NORP", "GPE", "LOC") and e < len(doc) and doc[e].is_lower and doc[e].pos_ == "NOUN" \
+            and _cue(doc[e].text, "org"):
+        out["ORG"] += 1  # not "Shiite militia", "Baghdad government": an adjective, a place's body
+    return out
 
 
 def _initials(words: list[str]) -> str:
@@ -157,6 +264,8 @@ def _acronym_of(acr: str, name: str) -> bool:
     letters = re.sub(r"[^A-Za-z]", "", acr).upper()
     words = re.split(r"[\s\-]+", name)
     ini = _initials(words).upper()
+    if len(letters) >= 2 and letters != ini and len(ini) > len(letters) and ini.endswith(letters):
+        return True  # "Iraqi Popular Mobilization Force (PMF)": a nationality before the name
     return len(letters) >= 2 and (letters == ini or (letters[0] == ini[:1] and len(letters) <= len(words) + 1))
 
 
@@ -164,7 +273,9 @@ def find_mentions(article, doc) -> list[dict]:
     """The named mentions of one article, cleaned and grouped into local chains.
 
     Each dict: ``start``, ``end``, ``text`` (the name as written, without determiner, possessive or
-    title), ``type`` (spaCy label), ``key`` (``translit.name_key``), ``description`` (or None),
+    title), ``type`` (spaCy label, or GPE for a dateline place or a country's name), ``key``
+    (``translit.name_key``; a country's variants share the canonical key), ``description`` (or
+    None), ``cues`` (evidence of the type: {"PERSON"|"ORG"|"GPE"|"NOTPERSON": count}),
     ``aliases`` (names the text gives as equivalent: acronyms, "also known as"), ``local`` (the
     chain number within the article)."""
     text = doc.text
@@ -175,31 +286,103 @@ def find_mentions(article, doc) -> list[dict]:
         s, e, (ts, te) = _clean(doc, ent)
         if s >= e:
             continue
-        span = doc[s:e]
-        name = POSSESSIVE.sub("", span.text).strip()
-        key = _key(name, ent.label_ == "PERSON")
-        if not key:
-            continue
-        desc = doc[ts:te].text if te > ts else None
-        desc = _role_before(doc, ts, e) or desc
-        desc = _apposition(doc, s, e) or desc
-        if desc:  # never across a paragraph break; whitespace normalised
-            desc = " ".join(desc.split("\n")[-1].split()) or None
-        out.append({"start": span.start_char, "end": span.start_char + len(name), "text": name,
-                    "type": ent.label_, "key": key, "description": desc, "aliases": []})
-    _proper_runs(doc, out)
+        for a, b, label in _cut_agency(doc, s, e, ent.label_):
+            m = _mention(doc, a, b, label, (ts, te) if a == s else (a, a), text)
+            if m:
+                out.append(m)
+    _proper_runs(doc, out, text)
     _aliases(doc, text, out)
     _group(out)
     return out
 
 
-def _proper_runs(doc, out: list[dict]) -> None:
+def _cut_agency(doc, s, e, label):
+    """[(start, end, label)]: a name that runs a news agency's name into another name ("Reuters
+    Kataib" in a garbled credit) cut in two; the other name runs on over the proper nouns the
+    recogniser left out."""
+    names = agencies().get(doc[s].text)
+    for name in names or ():
+        for k in range(s + 1, e):
+            if doc[s:k].text == name:
+                j = e
+                while j < len(doc) and doc[j].pos_ == "PROPN" and not doc[j].ent_type_ \
+                        and doc[j].text[:1].isupper() and "\n" not in doc[j - 1].whitespace_:
+                    j += 1
+                return [(s, k, "ORG"), (k, j, label)]
+    for k in range(s + 1, e):
+        for name in agencies().get(doc[k].text, ()):
+            if doc[k:e].text == name:
+                return [(s, k, label), (k, e, "ORG")]
+    return [(s, e, label)]
+
+
+DATELINE_NEXT = (",", "(", "\u2014", "\u2013", "-", ":")
+
+
+def _name_cues(name: str, label: str) -> dict:
+    """A body's kind as the first or last word of its name ("X Brigades", "Kataib X")."""
+    words = name.split()
+    if len(words) > 1 and label not in ("GPE", "NORP", "LOC") and (_cue(words[0], "org") or _cue(words[-1], "org")):
+        return {"ORG": 2}
+    return {}
+
+
+def _mention(doc, s, e, label, title_span, text):
+    span = doc[s:e]
+    name = POSSESSIVE.sub("", span.text).strip()
+    cue: Counter = Counter()
+    start = span.start_char
+    letters = [c for c in name if c.isalpha()]
+    rest = text[start + len(name):start + len(name) + 3].lstrip(" ")
+    country = country_of(name) if label not in ("PERSON", "NORP") else None
+    if country:
+        label = "GPE"
+        cue["GPE"] += 2
+    elif len(letters) >= 3 and "".join(letters).isupper() and (start == 0 or text[start - 1] == "\n") \
+            and rest[:1] in DATELINE_NEXT:
+        label = "GPE"  # an ALL-CAPS word opening a line before a comma or dash: a dateline's place
+        cue["GPE"] += 2
+    key = _key(country or name, label == "PERSON")
+    if not key:
+        return None
+    ts, te = title_span
+    desc = doc[ts:te].text if te > ts else None
+    weight = 1  # how good a description it is: a title 1, a role noun 2, an apposition 3
+    if desc:
+        cue["PERSON"] += 1
+    role = _role_before(doc, ts, s, e)
+    if role:
+        desc = role[0]
+        if _cue(role[1].text, "person") or _cue(role[1].text, "kin") or _is_title(role[1]):
+            cue["PERSON"] += 1
+            weight = 2
+    app = _apposition(doc, s, e, label) if label != "NORP" else None
+    if app:
+        desc, weight = app[0], 3
+        cue["ORG" if _cue(app[1].text, "org") else "PERSON"] += 1
+    cue.update(_context_cues(doc, s, e, label))
+    cue.update(_name_cues(name, label))
+    if desc:  # never across a paragraph break; whitespace normalised
+        desc = " ".join(desc.split("\n")[-1].split()) or None
+    m = {"start": start, "end": start + len(name), "text": name, "type": label, "key": key,
+         "description": desc, "cues": dict(cue), "aliases": []}
+    if desc:
+        m["description_weight"] = weight
+    if country:
+        m["country"] = country
+    return m
+
+
+def _proper_runs(doc, out: list[dict], text: str) -> None:
     """Runs of proper nouns that spaCy's tagger marks but its recogniser left out (or gave a
     non-name label such as MONEY): kept with type "MISC" so a surname or a title the recogniser
-    missed still joins its entity."""
+    missed still joins its entity (``resolve_entities`` drops the MISC names that join none).
+    A single word written lower case elsewhere in the article ("Ceasefire" / "ceasefire") is a
+    common word, not a name, and is left out unless it is a word of a name in the article."""
     covered = set()
     for m in out:
         covered.update(range(m["start"], m["end"]))
+    lower = None
     i, n = 0, len(doc)
     while i < n:
         t = doc[i]
@@ -213,20 +396,33 @@ def _proper_runs(doc, out: list[dict]) -> None:
             j += 1
         while i < j and _is_title(doc[i]) and j - i > 1:
             i += 1
+        if j - i == 1 and not doc[i].is_upper:
+            if lower is None:
+                lower = {w.lower_ for w in doc if w.is_lower}
+                in_names = {w.lower() for m in out if " " in m["text"] for w in m["text"].split()}
+            if doc[i].lower_ in lower and doc[i].lower_ not in in_names:
+                i = j  # a common word capitalised ("State" / "state"), not part of a name here
+                continue
         name = doc[i:j].text
-        key = _key(name)
-        if key and any(c.isalpha() for c in name) and not (j - i == 1 and _is_title(doc[i])):
-            out.append({"start": doc[i].idx, "end": doc[i].idx + len(name), "text": name, "type": "MISC",
-                        "key": key, "description": None, "aliases": []})
+        if any(c.isalpha() for c in name) and not all(_is_title(t) for t in doc[i:j]):
+            m = _mention(doc, i, j, "MISC", (i, i), text)
+            if m:
+                m["description"] = None
+                out.append(m)
         i = j
 
 
 def make_mention(text: str, type_: str, start: int, local: int = 0, description: str | None = None,
-                 aliases=()) -> dict:
+                 aliases=(), cues=None) -> dict:
     """A mention dict as ``find_mentions`` makes it, for names found by other means."""
-    return {"start": start, "end": start + len(text), "text": text, "type": type_,
-            "key": _key(text, type_ == "PERSON"), "description": description, "aliases": list(aliases),
-            "local": local}
+    country = country_of(text) if type_ not in ("PERSON", "NORP") else None
+    m = {"start": start, "end": start + len(text), "text": text, "type": "GPE" if country else type_,
+         "key": _key(country or text, type_ == "PERSON"), "description": description,
+         "cues": dict(cues if cues is not None else _name_cues(text, type_)),
+         "aliases": list(aliases), "local": local}
+    if country:
+        m["country"] = country
+    return m
 
 
 def _key(name: str, person: bool = False) -> tuple[str, ...]:
@@ -335,11 +531,27 @@ def _group(mentions: list[dict]) -> None:
         if ra != rb:
             parent[max(ra, rb)] = min(ra, rb)
 
+    # a lone surname the recogniser took for a place ("... that X and Y commanded") is the
+    # person of that surname in the article, unless the text itself marks it a place (dateline)
+    surnames = {m["key"][-1] for m in mentions if m["type"] == "PERSON" and len(m["key"]) > 1}
+    for m in mentions:
+        if FAMILY.get(m["type"]) == "G" and len(m["key"]) == 1 and m["key"][0] in surnames \
+                and not (m.get("cues") or {}).get("GPE") and not m.get("country"):
+            m["type"] = "PERSON"
+
     full: dict[tuple, int] = {}
+    place: dict[tuple, int] = {}  # a place's name written like a person's ("SULAIMANI" dateline)
     obj = {id(m): i for i, m in enumerate(mentions)}
     for i, m in enumerate(mentions):
-        if m["key"] in full:
-            union(full[m["key"]], i)
+        fam = FAMILY.get(m["type"])
+        other = full.get(m["key"])
+        if other is not None and {fam, FAMILY.get(mentions[other]["type"])} == {"P", "G"}:
+            if m["key"] in place:
+                union(place[m["key"]], i)
+            else:
+                place[m["key"]] = i
+        elif other is not None:
+            union(other, i)
         else:
             full[m["key"]] = i
         if "alias_of" in m and m["alias_of"] in obj:
@@ -376,7 +588,8 @@ def _group(mentions: list[dict]) -> None:
             if j == i or len(o["key"]) <= len(k):
                 continue
             fam = FAMILY.get(o["type"])
-            if fam == "P" and len(k) == 1 and k[0] in (o["key"][-1], o["key"][0]) and m["type"] != "NORP":
+            if fam == "P" and len(k) == 1 and k[0] in (o["key"][-1], o["key"][0]) \
+                    and FAMILY.get(m["type"]) not in ("N", "G"):
                 pass
             elif fam not in ("P", "G") and FAMILY.get(m["type"]) in (fam, None) and _contiguous(k, o["key"]) \
                     and (len(k) > 1 or k[0] == o["key"][0]) and own.get(k, {fam}) <= {fam}:
@@ -402,7 +615,8 @@ def _contiguous(short, long_) -> bool:
 
 
 class _Chain:
-    __slots__ = ("article", "mentions", "keys", "multi", "types", "descs", "names")
+    __slots__ = ("article", "mentions", "keys", "multi", "types", "descs", "names", "cues", "longest",
+                 "type", "country", "top")
 
     def __init__(self, article):
         self.article = article
@@ -411,9 +625,41 @@ class _Chain:
         self.types: Counter = Counter()
         self.descs: Counter = Counter()
         self.names: Counter = Counter()
+        self.cues: Counter = Counter()
+        self.longest: Counter = Counter()
+        self.country: str | None = None
 
     def finish(self):
         self.multi = {k for k in self.keys if len(k) > 1}
+        named = [m for m in self.mentions if m["type"] != "MISC" and not m.get("acronym")]
+        self.top = None  # (words, characters, label) of the longest named mention
+        if named:
+            top = max(named, key=lambda m: (len(m["key"]), m["end"] - m["start"]))
+            self.longest[top["type"]] += 1
+            self.top = (len(top["key"]), top["end"] - top["start"], top["type"])
+        self.type = _best_type(self.types, self.cues, self.longest)
+
+
+def _best_type(types: Counter, cues: Counter, longest: Counter) -> str | None:
+    """The type by evidence, not by raw majority: each spaCy label counts 1, the label of the
+    longest name 2, each cue 3 (a title or a role noun for a person, a kind of body for an
+    organisation, a dateline or a country's name for a place); a name said to hold a role
+    ("X spokesman", "leader of X") counts 3 against a person."""
+    if not types:
+        return None
+    score = Counter({t: float(n) for t, n in types.items()})
+    for t, n in longest.items():
+        score[t] += 2 * n
+    for t, n in cues.items():
+        if t == "NOTPERSON":
+            score["PERSON"] -= 3 * n
+        elif t in LABELS:
+            score[t] += 3 * n
+    best = max(score, key=lambda t: (score[t], cues.get(t, 0), types.get(t, 0), t))
+    if best == "PERSON" and score[best] <= 0:
+        others = [t for t in score if t != "PERSON"]
+        best = max(others, key=lambda t: (score[t], t)) if others else "ORG"
+    return best
 
 
 def _article_id(a):
@@ -461,7 +707,10 @@ def resolve_entities(articles_and_mentions) -> list[dict]:
             if not m.get("acronym") and m["type"] != "MISC":
                 c.types[m["type"]] += 1
             if m.get("description"):
-                c.descs[m["description"]] += 1
+                c.descs[m["description"]] += m.get("description_weight", 1)
+            c.cues.update(m.get("cues") or {})
+            if m.get("country"):
+                c.country = m["country"]
             c.names[" ".join(m["text"].split())] += 1
             for a in m.get("aliases", ()):
                 c.names[" ".join(a.split())] += 0
@@ -489,7 +738,8 @@ def resolve_entities(articles_and_mentions) -> list[dict]:
     for i, c in enumerate(chains):
         for k in sorted(c.multi):
             if k in by_key:
-                union(by_key[k], i)
+                if not _clash(chains[by_key[k]], c):
+                    union(by_key[k], i)
             else:
                 by_key[k] = i
                 by_skel[skeleton(k)].append((k, i))
@@ -516,6 +766,28 @@ def resolve_entities(articles_and_mentions) -> list[dict]:
                 (ka, a), (kb, b) = block[x], block[y]
                 if near(ka, kb) and _family(chains[a]) == _family(chains[b]):
                     union(a, b)
+
+    # countries: every variant of a country's name ("US", "U.S.", "America") is the country
+    by_country: dict[str, int] = {}
+    for i, c in enumerate(chains):
+        if c.country:
+            union(by_country.setdefault(c.country, i), i)
+    # one body's name with an interchangeable last word ("X Y Forces" / "X Y Units"), with or
+    # without a nationality before it ("Iraqi X Y Force")
+    demonyms = {k[0] for c in chains if _family(c) == "N" for k in c.keys if len(k) == 1}
+    heads = cues().get("orghead", frozenset())
+    by_body: dict[tuple, int] = {}
+    for i, c in enumerate(chains):
+        if _family(c) != "O":
+            continue
+        for k in c.multi:
+            if k[-1] not in heads:
+                continue
+            r = k[:-1]
+            while len(r) > 2 and r[0] in demonyms:
+                r = r[1:]
+            if len(r) >= 2:
+                union(by_body.setdefault(r, i), i)
 
     ties = related_articles(chains)
 
@@ -592,7 +864,13 @@ def resolve_entities(articles_and_mentions) -> list[dict]:
 
 
 def _family(c: _Chain) -> str | None:
-    return FAMILY.get(c.types.most_common(1)[0][0]) if c.types else None
+    return FAMILY.get(c.type) if c.type else None
+
+
+def _clash(a: _Chain, b: _Chain) -> bool:
+    """A person and a place are never one entity (nor a nationality and anything else)."""
+    fa, fb = _family(a), _family(b)
+    return fa != fb and (("P" in (fa, fb) and "G" in (fa, fb)) or ("N" in (fa, fb) and None not in (fa, fb)))
 
 
 def _compatible(a: _Chain, b: _Chain) -> bool:
@@ -600,7 +878,7 @@ def _compatible(a: _Chain, b: _Chain) -> bool:
     if fa == fb:
         return True
     # spaCy mislabels surnames and short forms; a nationality never names a person or a body
-    return "N" not in (fa, fb) and ("P" not in (fa, fb) or len(next(iter(a.keys))) == 1)
+    return "N" not in (fa, fb) and ("P" not in (fa, fb) or len(next(iter(a.keys))) == 1) and not _clash(a, b)
 
 
 def _attachable(single: _Chain, holder: _Chain, where: str) -> bool:
@@ -609,7 +887,7 @@ def _attachable(single: _Chain, holder: _Chain, where: str) -> bool:
     other names, need the same family or no label (a proper-noun run the recogniser missed)."""
     fs, fh = _family(single), _family(holder)
     if fh == "P" and where == "last":
-        return fs != "N"
+        return fs not in ("N", "G")
     if fh == "G" and where != "alias":
         return False  # the first word of a place is rarely its short form ("New", "Gulf")
     return fs in (fh, None)
@@ -623,25 +901,34 @@ def _entities(groups: list[list[_Chain]]) -> list[dict]:
     out = []
     seen_ids: set[str] = set()
     for chains in groups:
-        names, types, descs = Counter(), Counter(), Counter()
+        if all(m["type"] == "MISC" and " " not in m["text"] for c in chains for m in c.mentions):
+            continue  # single proper nouns the recogniser never tagged that joined no named entity
+        names, types, descs, cue, longest = Counter(), Counter(), Counter(), Counter(), Counter()
         mentions = []
         for c in chains:
             names.update(c.names)
             types.update(c.types)
             descs.update(c.descs)
+            cue.update(c.cues)
             for m in c.mentions:
                 mentions.append({"article": c.article, "start": m["start"], "end": m["end"], "text": m["text"]})
+        tops = [c.top for c in chains if c.top]
+        if tops:
+            longest[max(tops)[2]] += 1  # the type of the entity's longest name
         mentions.sort(key=lambda m: (m["article"], m["start"], m["end"]))
         words = lambda n: len(n.split())  # noqa: E731
         name = max(names, key=lambda n: (words(n) > 1 and not n.isupper(), names[n], words(n), len(n), n))
-        etype = types.most_common(1)[0][0] if types else "ORG"
+        misc = types.pop("MISC", None)
+        etype = _best_type(types, cue, longest) or ("MISC" if misc else "ORG")
         key = " ".join(name_key(name, person=etype == "PERSON")) or name.lower()
         eid = content_id(etype, key, prefix="e")
         if eid in seen_ids:
             first = mentions[0]
             eid = content_id(etype, key, first["article"], str(first["start"]), prefix="e")
         seen_ids.add(eid)
-        desc = max(descs, key=lambda d: (descs[d], len(d), d)) if descs else None
+        # the best attested description: appositions and role nouns before bare titles, then
+        # the shorter (loaded epithets make a description long)
+        desc = max(descs, key=lambda d: (descs[d], -len(d.split()), d)) if descs else None
         aliases = sorted(n for n in names if n != name)
         out.append({"id": eid, "name": name, "type": etype, "aliases": aliases, "description": desc,
                     "mentions": mentions})
