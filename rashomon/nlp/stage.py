@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from functools import lru_cache
 
 from ..model import Analysis, Article
@@ -157,14 +157,15 @@ def _entity_named(names: dict, article: str, name: str) -> str | None:
 
 
 def nlp_stage(analysis: Analysis, ctx: dict, *, batch_size: int = 32, n_process: int = 1) -> None:
-    """Fill times, quotes and entities; leave story features in ``ctx["story_features"]``."""
+    """Fill times, quotes, entities and events; leave story features in ``ctx["story_features"]``."""
+    from ..events import find_events, merge_events
     from ..stories import feature_extractor
     from .entities import find_mentions, resolve_entities
     from .quotes import find_quotes
     from .times import find_times
 
-    per_doc: list[tuple[str, Callable]] = [("times", find_times), ("quotes", find_quotes)]
     mentions = []
+    event_mentions: list[dict] = []
     features = []
     stream = parse(analysis.articles, batch_size=batch_size, n_process=n_process)
     if ctx.get("progress"):
@@ -172,16 +173,18 @@ def nlp_stage(analysis: Analysis, ctx: dict, *, batch_size: int = 32, n_process:
 
         stream = tqdm(stream, total=len(analysis.articles), desc="analysing", unit=" articles", leave=False)
     for article, doc in stream:
-        if doc is None:
-            analysis.times.extend(find_times(article, None))
-            features.append(feature_extractor(article, None))
-            continue
-        for name, fn in per_doc:
-            getattr(analysis, name).extend(fn(article, doc))
-        mentions.append((article, find_mentions(article, doc)))
+        times = find_times(article, doc)
+        analysis.times.extend(times)
         features.append(feature_extractor(article, doc))
+        if doc is None:
+            continue
+        analysis.quotes.extend(find_quotes(article, doc))
+        found = find_mentions(article, doc)
+        mentions.append((article, found))
+        event_mentions.extend(find_events(article, doc, times, found))
     analysis.entities = resolve_entities(mentions)
     link_speakers(analysis.quotes, analysis.entities, {a.id: a.text for a in analysis.articles})
     for q in analysis.quotes:  # the contract's Quote; offsets of speaker and cue stay as added fields
         q.setdefault("speaker", None)
+    analysis.events = merge_events(event_mentions, analysis.entities)
     ctx["story_features"] = features

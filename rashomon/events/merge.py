@@ -1,0 +1,315 @@
+"""Event mentions of all articles merged into the contract's Event objects.
+
+``merge_events(event_mentions, entities)``:
+
+1. Each mention's actor/target/location spans are mapped to entity ids through the entities'
+   mentions (the entity whose mention covers the argument's head word; else names inside the
+   argument's phrase, not nationality adjectives). Mentions that are negated ("did not attack")
+   or irrealis ("would attack", "if ... attacks") are no events and are left out.
+2. Candidate pairs come from blocks (type family x entity id, argument head word, trigger word,
+   day), never all pairs. A pair scores evidence: shared entities (weighted by rarity among the
+   mentions), shared argument head words, the same trigger word, the same day or month, the same
+   casualty counts; different places or casualty counts count against. Dates must be compatible
+   (one a prefix of the other: "2020-01" and "2020-01-03"); "no casualties" never joins "one
+   killed"; two mentions in one sentence are different events.
+3. Dated pairs are joined best first (cluster-level checks keep every date in a cluster
+   compatible). Then each undated mention joins the one cluster it matches clearly (strong
+   entity/word evidence, no near rival), so "a drone strike that killed X and Y" without a date
+   joins the dated strike that killed X and Y, while a bare "US strikes" joins nothing.
+4. Event: type (ATTACK over KILL/INJURE when the same event is reported both ways, else the
+   most frequent), date (the most specific), actors/targets (entity ids by frequency), location
+   (the most frequent), killed/injured (the figure most articles give, the highest on a tie; each
+   article's own figure in ``casualty_reports``), mentions (trigger spans, with their sentences).
+   The id is a hash of the sorted mention keys.
+"""
+from __future__ import annotations
+
+import bisect
+import math
+from collections import Counter, defaultdict
+from itertools import combinations
+
+from ..model import content_id
+from .lexicon import lexicon
+
+__all__ = ["merge_events", "dates_compatible"]
+
+NAME_TYPES = {"PERSON", "ORG", "GPE", "FAC", "LOC", "MISC", "EVENT", "PRODUCT"}
+DATED_MIN = 3.0      # score a pair of dated mentions needs
+UNDATED_MIN = 2.5    # ... an undated mention needs against a cluster, with
+UNDATED_EVIDENCE = 2.0  # at least this much of it from entities and argument words
+RIVAL_MARGIN = 1.0   # and no other cluster scoring within this margin
+BLOCK_CAP = 400      # blocks larger than this (a very common word) give no candidates
+SPECIFIC_FIRST = {"ATTACK": 3, "FIGHT": 2, "KILL": 1, "INJURE": 0}
+
+
+def dates_compatible(a: str | None, b: str | None) -> bool:
+    """Undated is compatible with anything; else one date must be a prefix of the other."""
+    if not a or not b:
+        return True
+    return a.startswith(b) or b.startswith(a)
+
+
+class _Index:
+    """Entity mentions per article, sorted by start, for span -> entity id lookups."""
+
+    def __init__(self, entities: list[dict]):
+        self.by_article: dict[str, list[tuple[int, int, str, str]]] = defaultdict(list)
+        for e in entities:
+            for m in e.get("mentions", ()):
+                self.by_article[m["article"]].append((m["start"], m["end"], e["id"], e.get("type", "")))
+        self.starts = {}
+        for a, ms in self.by_article.items():
+            ms.sort()
+            self.starts[a] = [m[0] for m in ms]
+
+    def within(self, article: str, lo: int, hi: int):
+        ms = self.by_article.get(article, ())
+        if not ms:
+            return []
+        k = bisect.bisect_left(self.starts[article], lo - 200)  # mentions start at most 200 chars earlier
+        out = []
+        for s, e, eid, typ in ms[k:]:
+            if s >= hi:
+                break
+            if e > lo:
+                out.append((s, e, eid, typ))
+        return out
+
+    def ids(self, article: str, arg: dict | None) -> list[str]:
+        if not arg:
+            return []
+        hs, he = arg.get("head_start", arg["start"]), arg.get("head_end", arg["end"])
+        over = self.within(article, arg["start"], arg["end"])
+        cover = [(e - s, eid) for s, e, eid, _ in over if s <= hs and he <= e]
+        if cover:
+            return [max(cover)[1]]
+        cover = [(e - s, eid) for s, e, eid, _ in over if s < he and e > hs]
+        if cover:
+            return [max(cover)[1]]
+        # a name modifying the head ("US forces", "the city's port"), not a sponsor ("X-backed groups")
+        lo = arg.get("names_start", arg["start"])
+        return [eid for s, e, eid, typ in over if typ in NAME_TYPES and lo <= s and e <= arg["end"]]
+
+
+def _key(m: dict) -> str:
+    return f"{m['article']}:{m['start']}:{m['end']}"
+
+
+def _features(mentions: list[dict], index: _Index):
+    lex = lexicon()
+    feats = []
+    for m in mentions:
+        aid = m["article"]
+        actors = [i for a in m.get("actors", ()) for i in index.ids(aid, a)]
+        targets = [i for a in m.get("targets", ()) for i in index.ids(aid, a)]
+        loc = index.ids(aid, m.get("location"))
+        feats.append({
+            "fam": lex.fam(m["type"]), "actors": actors, "targets": targets, "location": loc[0] if loc else None,
+            "ents": set(actors) | set(targets) | set(loc), "heads": set(m.get("heads", ())),
+            "lemmas": {m.get("lemma", "")} | {p["trigger"].lower() for p in m.get("parts", ())},
+        })
+    return feats
+
+
+def _score(a: dict, b: dict, fa: dict, fb: dict, weight: dict) -> tuple[float, float]:
+    """(score, evidence from entities and words); -inf when the two cannot be one event."""
+    if fa["fam"] != fb["fam"] or not dates_compatible(a.get("date"), b.get("date")):
+        return -math.inf, 0.0
+    if a["article"] == b["article"] and a["sentence_start"] == b["sentence_start"]:
+        return -math.inf, 0.0
+    for what in ("killed", "injured"):
+        x, y = a.get(what), b.get(what)
+        if x is not None and y is not None and (x == 0) != (y == 0):
+            return -math.inf, 0.0
+    ev = sum(weight.get(e, 1.0) for e in fa["ents"] & fb["ents"])
+    ev += min(2, len(fa["heads"] & fb["heads"]))
+    if a["article"] == b["article"] and a["type"] == b["type"] and fa["fam"] != "VIOLENCE":
+        ev += 2.0  # an article retelling its announcement, its agreement (not its many attacks)
+    shared = len(fa["lemmas"] & fb["lemmas"])
+    ev += 0.5 * max(0, shared - 1)  # the same wording: "agreed to suspend attacks"
+    s = ev
+    if shared:
+        s += 0.5
+    if a["type"] == b["type"]:
+        s += 0.5
+    da, db = a.get("date"), b.get("date")
+    if da and db:
+        short = min(len(da), len(db))
+        s += 2.5 if short == 10 else 1.5 if short == 7 else 0.5
+    for what in ("killed", "injured"):
+        x, y = a.get(what), b.get(what)
+        if x is not None and y is not None:
+            s += (1.5 if x > 0 else 1.0) if x == y else -1.5
+    if fa["location"] and fb["location"] and fa["location"] != fb["location"] \
+            and fa["location"] not in fb["ents"] and fb["location"] not in fa["ents"]:
+        s -= 1.0
+    return s, ev
+
+
+class _Clusters:
+    def __init__(self, n: int, mentions: list[dict]):
+        self.parent = list(range(n))
+        self.dates = [{m["date"]} if m.get("date") else set() for m in mentions]
+        self.members = [[i] for i in range(n)]
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def can_join(self, i: int, j: int) -> bool:
+        a, b = self.find(i), self.find(j)
+        return a != b and all(dates_compatible(x, y) for x in self.dates[a] for y in self.dates[b])
+
+    def join(self, i: int, j: int) -> None:
+        a, b = self.find(i), self.find(j)
+        if a == b:
+            return
+        if len(self.members[a]) < len(self.members[b]):
+            a, b = b, a
+        self.parent[b] = a
+        self.members[a] += self.members[b]
+        self.dates[a] |= self.dates[b]
+        self.members[b], self.dates[b] = [], set()
+
+
+def _candidates(mentions, feats) -> set[tuple[int, int]]:
+    blocks: dict[tuple, list[int]] = defaultdict(list)
+    for i, (m, f) in enumerate(zip(mentions, feats)):
+        for e in f["ents"]:
+            blocks[(f["fam"], "e", e)].append(i)
+        for h in f["heads"]:
+            blocks[(f["fam"], "h", h)].append(i)
+        for lem in f["lemmas"]:
+            blocks[(f["fam"], "l", lem)].append(i)
+        if m.get("date") and len(m["date"]) == 10:
+            blocks[(f["fam"], "d", m["date"])].append(i)
+    pairs = set()
+    for members in blocks.values():
+        if len(members) > BLOCK_CAP:
+            continue
+        pairs.update(combinations(sorted(set(members)), 2))
+    return pairs
+
+
+def merge_events(event_mentions: list[dict], entities: list[dict]) -> list[dict]:
+    """The contract's Event objects from ``find_events`` mentions of all articles (see module doc)."""
+    mentions = [m for m in event_mentions if not m.get("negated") and not m.get("irrealis")]
+    index = _Index(entities)
+    feats = _features(mentions, index)
+    df = Counter(e for f in feats for e in f["ents"])
+    n = max(1, len(mentions))
+    weight = {e: min(3.0, max(0.5, math.log(1 + n / c))) for e, c in df.items()}
+    cl = _Clusters(len(mentions), mentions)
+
+    # "Y was also killed": part of the mention it follows
+    by_key = {(m["article"], m["start"], m["end"]): i for i, m in enumerate(mentions)}
+    for i, m in enumerate(mentions):
+        p = m.get("part_of")
+        j = by_key.get((m["article"], p["start"], p["end"])) if p else None
+        if j is not None and cl.can_join(i, j):
+            cl.join(i, j)
+
+    scored = []
+    for i, j in _candidates(mentions, feats):
+        s, ev = _score(mentions[i], mentions[j], feats[i], feats[j], weight)
+        if s > -math.inf:
+            scored.append((s, ev, i, j))
+    scored.sort(key=lambda x: (-x[0], x[2], x[3]))
+    # 1. dated pairs, best first
+    for s, ev, i, j in scored:
+        if mentions[i].get("date") and mentions[j].get("date") and s >= DATED_MIN and ev + 0.5 * (
+                feats[i]["lemmas"] & feats[j]["lemmas"] != set()) + _casualty_match(mentions[i], mentions[j]) > 0:
+            if cl.can_join(i, j):
+                cl.join(i, j)
+    # 2. an undated mention joins the one cluster it clearly matches
+    best: dict[int, dict[int, tuple[float, float]]] = defaultdict(dict)
+    for s, ev, i, j in scored:
+        for u, o in ((i, j), (j, i)):
+            if not mentions[u].get("date") and mentions[o].get("date") and len(cl.members[cl.find(u)]) == 1:
+                c = cl.find(o)
+                if s > best[u].get(c, (-math.inf, 0))[0]:
+                    best[u][c] = (s, ev)
+    for u in sorted(best):
+        ranked = sorted(best[u].items(), key=lambda kv: -kv[1][0])
+        (c, (s, ev)) = ranked[0]
+        rival = ranked[1][1][0] if len(ranked) > 1 else -math.inf
+        if s >= UNDATED_MIN and ev >= UNDATED_EVIDENCE and s - rival >= RIVAL_MARGIN and cl.can_join(u, c):
+            cl.join(u, c)
+    # 3. undated with undated: only on strong evidence
+    for s, ev, i, j in scored:
+        if not mentions[i].get("date") and not mentions[j].get("date") and s >= UNDATED_MIN + 1 \
+                and ev >= UNDATED_EVIDENCE + 1 and cl.can_join(i, j):
+            cl.join(i, j)
+
+    events = []
+    for root in range(len(mentions)):
+        if cl.find(root) != root:
+            continue
+        events.append(_event([mentions[i] for i in sorted(cl.members[root])],
+                             [feats[i] for i in sorted(cl.members[root])]))
+    events.sort(key=lambda e: (e["date"] or "9999", e["mentions"][0]["article"], e["mentions"][0]["start"]))
+    return events
+
+
+def _casualty_match(a: dict, b: dict) -> float:
+    return float(any(a.get(w) is not None and a.get(w) == b.get(w) for w in ("killed", "injured")))
+
+
+def _figure(ms: list[dict], what: str):
+    """(figure, qualifier, per-article figures): each article's own figure is the largest it gives
+    (its mentions add up victims already); the event's is the one most articles give."""
+    per: dict[str, tuple[int, str | None]] = {}
+    for m in ms:
+        v = m.get(what)
+        if v is None:
+            continue
+        if m["article"] not in per or v > per[m["article"]][0]:
+            per[m["article"]] = (v, m.get(f"{what}_qualifier"))
+    if not per:
+        vague = [m.get(f"{what}_qualifier") for m in ms if m.get(f"{what}_qualifier")]
+        return None, (vague[0] if vague else None), {}
+    votes = Counter(v for v, _ in per.values())
+    fig = max(votes, key=lambda v: (votes[v], v))
+    qual = next((q for v, q in per.values() if v == fig and q), None)
+    return fig, qual, {a: v for a, (v, _) in sorted(per.items())}
+
+
+def _ranked(ids) -> list[str]:
+    c = Counter(ids)
+    return sorted(c, key=lambda e: (-c[e], e))
+
+
+def _event(ms: list[dict], fs: list[dict]) -> dict:
+    types = Counter(m["type"] for m in ms)
+    type_ = max(types, key=lambda t: (SPECIFIC_FIRST.get(t, -1) if lexicon().fam(t) == "VIOLENCE" else -1,
+                                      types[t], t))
+    dates = [m["date"] for m in ms if m.get("date")]
+    date = None
+    if dates:
+        dc = Counter(dates)
+        date = max(dc, key=lambda d: (len(d), dc[d], d))
+    actors = _ranked(i for f in fs for i in f["actors"])
+    targets = [t for t in _ranked(i for f in fs for i in f["targets"]) if t not in actors]
+    locs = [f["location"] for f in fs if f["location"]]
+    location = _ranked(locs)[0] if locs else None
+    killed, kq, kper = _figure(ms, "killed")
+    injured, iq, iper = _figure(ms, "injured")
+    mentions = sorted(({"article": m["article"], "start": m["start"], "end": m["end"], "trigger": m["trigger"],
+                        "sentence_start": m["sentence_start"], "sentence_end": m["sentence_end"]} for m in ms),
+                      key=lambda x: (x["article"], x["start"]))
+    ev = {"id": content_id(*sorted(_key(m) for m in ms), prefix="ev"), "type": type_, "date": date,
+          "actors": actors, "targets": targets, "location": location, "killed": killed, "injured": injured,
+          "mentions": mentions,
+          "triggers": sorted({m["trigger"].lower() for m in ms}),
+          "reported": all(m.get("reported") for m in ms)}
+    if kq:
+        ev["killed_qualifier"] = kq
+    if iq:
+        ev["injured_qualifier"] = iq
+    if len(kper) > 1 or len(iper) > 1:
+        ev["casualty_reports"] = [{"article": a, "killed": kper.get(a), "injured": iper.get(a)}
+                                  for a in sorted(set(kper) | set(iper))]
+    return ev
