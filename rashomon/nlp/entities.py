@@ -516,20 +516,29 @@ def _prev_end(doc, i):
     return doc[j].idx + len(doc[j].text) - (2 if doc[j].text.endswith(("'s", "\u2019s")) else 0)
 
 
-def _group(mentions: list[dict]) -> None:
-    """Give each mention ``local``: its chain within the article."""
-    parent = list(range(len(mentions)))
+class _DisjointSets:
+    """Union-find over 0..n-1; a set's representative is its smallest member."""
 
-    def find(x):
+    def __init__(self, n: int):
+        self.parent = list(range(n))
+
+    def find(self, x: int) -> int:
+        parent = self.parent
         while parent[x] != x:
             parent[x] = parent[parent[x]]
             x = parent[x]
         return x
 
-    def union(a, b):
-        ra, rb = find(a), find(b)
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
         if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def _group(mentions: list[dict]) -> None:
+    """Give each mention ``local``: its chain within the article."""
+    sets = _DisjointSets(len(mentions))
+    find, union = sets.find, sets.union
 
     # a lone surname the recogniser took for a place ("... that X and Y commanded") is the
     # person of that surname in the article, unless the text itself marks it a place (dateline)
@@ -719,18 +728,8 @@ def resolve_entities(articles_and_mentions) -> list[dict]:
         if not c.types:
             c.types.update(m["type"] for m in c.mentions)
 
-    parent = list(range(len(chains)))
-
-    def find(x):
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    def union(a, b):
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
+    sets = _DisjointSets(len(chains))
+    find, union = sets.find, sets.union
 
     # 1. exact multi-word keys, then near keys blocked by consonant skeleton
     by_key: dict[tuple, int] = {}
