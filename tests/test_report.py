@@ -181,3 +181,220 @@ def test_report_templates_ship_in_the_package():
 def test_report_renders_degenerate_input(tmp_path, articles):
     html = _html(Analysis(articles=articles, rejected=[Rejection(Source("x"), "empty file")]), tmp_path)
     assert html.startswith("<!doctype html>") and html.rstrip().endswith("</html>")
+
+
+# --- reuse: side-by-side segments, graph ---------------------------------------------------------
+
+from rashomon.report import diff_segments  # noqa: E402
+
+
+def _segs(text, spans, skip=()):
+    return [(s.text, s.shared, s.compared) for s in diff_segments(text, spans, skip)]
+
+
+def test_report_diff_segments_split_shared_and_differing():
+    text = "Police dispersed the protesters in the square."
+    # shared: "Police dispersed the " and " in the square."; differing: "protesters"
+    assert _segs(text, [(0, 21), (31, 46)]) == [
+        ("Police dispersed the ", True, True), ("protesters", False, True), (" in the square.", True, True)]
+
+
+def test_report_diff_segments_offsets_at_text_edges():
+    text = "Added lead. Shared middle. Added tail"
+    assert _segs(text, [(12, 26)]) == [("Added lead. ", False, True), ("Shared middle.", True, True),
+                                       (" Added tail", False, True)]
+    assert _segs(text, [(0, len(text))]) == [(text, True, True)]
+    assert _segs(text, [(-5, 3), (30, 999)]) == [("Add", True, True), ("ed lead. Shared middle. Add", False, True),
+                                                  ("ed tail", True, True)]
+    assert _segs(text, []) == [(text, False, True)]
+    assert _segs("", [(0, 4)]) == []
+
+
+def test_report_diff_segments_overlapping_unsorted_spans():
+    text = "one two three four five six"
+    # unsorted, overlapping (4-13 inside 0-13), touching (13-18 / 18-19) and an empty and an inverted span
+    spans = [(19, 23), (0, 13), (4, 13), (13, 18), (9, 9), (26, 24)]
+    assert _segs(text, spans) == [("one two three four five", True, True), (" six", False, True)]
+
+
+def test_report_diff_segments_ignore_gaps_without_words():
+    text = "Rain fell, said MPA; wind rose."
+    assert _segs(text, [(0, 9), (11, 19), (21, 31)]) == [(text, True, True)]  # ", " and "; " are not highlighted
+    assert _segs(text, [(0, 9), (21, 31)]) == [("Rain fell", True, True), (", said MPA; ", False, True),
+                                                 ("wind rose.", True, True)]
+
+
+def test_report_diff_segments_dateline_is_not_compared():
+    text = "PORTVALE (MPA) - Rain fell. Wind rose."
+    assert _segs(text, [(17, 28)], skip=[(0, 16)]) == [
+        ("PORTVALE (MPA) -", False, False), (" Rain fell. ", True, True), ("Wind rose.", False, True)]
+
+
+def test_report_diff_segments_always_concatenate_to_the_text():
+    import random
+
+    rng = random.Random(7)
+    text = "The army said 14 people were killed, rebels said 20; monitors could not confirm either toll."
+    for _ in range(300):
+        spans = [tuple(sorted((rng.randint(-5, len(text) + 5), rng.randint(-5, len(text) + 5))))
+                 for _ in range(rng.randint(0, 6))]
+        skip = [(0, rng.randint(0, 10))] if rng.random() < 0.5 else []
+        segs = diff_segments(text, spans, skip)
+        assert "".join(s.text for s in segs) == text
+        assert all(s.text for s in segs)
+        kinds = [(s.shared, s.compared) for s in segs]
+        assert all(x != y for x, y in zip(kinds, kinds[1:]))  # adjacent pieces of one kind are merged
+        for start, end in spans:  # every character inside a span is in a shared piece
+            pos = 0
+            for s in segs:
+                lo, hi = max(start, pos), min(end, pos + len(s.text))
+                assert lo >= hi or s.shared
+                pos += len(s.text)
+
+
+def _pair_analysis(**reuse_kw):
+    wire = _article(id="w-1", title="Wire story", outlet="MPA", published="2025-03-09",
+                    text="Police dispersed the protesters in Portvale on Saturday.")
+    copy = _article(id="r-1", title="Rewrite", outlet="Homeland Voice", published="2025-03-10",
+                    source=Source("corpus/hv.html", 0),
+                    text="Police dispersed the rioters in Portvale on Saturday.",
+                    loaded=[Loaded(21, 28, "rioters", "protesters")])
+    pair = {"a": "w-1", "b": "r-1", "kind": "rewrite", "shared": 0.8, "source": "w-1", "common_origin": None,
+            "substitutions": [{"a": "protesters", "b": "rioters", "kind": "wording"}],
+            "spans": [{"a_start": 0, "a_end": 21, "b_start": 0, "b_end": 21},
+                      {"a_start": 31, "a_end": 56, "b_start": 28, "b_end": 53}]}
+    pair.update(reuse_kw)
+    return Analysis(articles=[wire, copy], reuse=[pair])
+
+
+def _svg(html):
+    m = re.search(r"<svg\b.*?</svg>", html, re.S)
+    assert m, "the reuse graph is an inline <svg>"
+    return m.group(0)
+
+
+def test_report_side_by_side_highlights_what_differs(tmp_path):
+    html = _html(_pair_analysis(), tmp_path)
+    details = re.findall(r'<details class="pair" id="pair-1">(.*?)</details>', html, re.S)
+    assert len(details) == 1, "one collapsed <details> per pair"
+    body = details[0]
+    cols = re.findall(r'<div class="sbs-text">(.*?)</div>', body, re.S)
+    assert cols == ['Police dispersed the <del class="diff">protesters</del> in Portvale on Saturday.',
+                    'Police dispersed the <ins class="diff">rioters</ins> in Portvale on Saturday.']
+    assert '<h5>wording (1)</h5>' in body
+    assert '<del>protesters</del> → <ins>rioters</ins> <span class="badge loaded">loaded</span>' in body
+
+
+def test_report_side_by_side_lists_substitutions_by_kind_in_given_order(tmp_path):
+    subs = [{"a": "", "b": "so-called", "kind": "addition"},
+            {"a": "rebels", "b": "terrorists", "kind": "wording"},
+            {"a": "tyre", "b": "tire", "kind": "spelling"},
+            {"a": "said", "b": "claimed", "kind": "wording"},
+            {"a": "neutral", "b": "", "kind": "omission"},
+            {"a": "crowd", "b": "mob"}]  # no kind given: a wording swap
+    html = _html(_pair_analysis(substitutions=subs), tmp_path)
+    body = html[html.index('id="pair-1"'):]
+    heads = re.findall(r"<h5>(\w+) \((\d+)\)</h5>", body)
+    assert heads == [("wording", "3"), ("spelling", "1"), ("addition", "1"), ("omission", "1")]
+    wording = body[body.index("<h5>wording"):body.index("<h5>spelling")]
+    assert wording.index("rebels") < wording.index("claimed") < wording.index("crowd")
+    assert "<li><ins>so-called</ins></li>" in body and "<li><del>neutral</del></li>" in body
+    assert "badge loaded" not in body  # neither article marks any of these phrases as loaded
+
+
+def test_report_side_by_side_escapes_article_text(tmp_path):
+    analysis = _pair_analysis()
+    for art in analysis.articles:
+        art.text = f"Shared {EVIL} part. " + ("Only A <b>x</b>" if art.id == "w-1" else "Only B <img src=x onerror=alert(1)>")
+    n = len("Shared ") + len(EVIL) + len(" part.")
+    analysis.reuse[0]["spans"] = [{"a_start": 0, "a_end": n, "b_start": 0, "b_end": n}]
+    html = _html(analysis, tmp_path)
+    cols = re.findall(r'<div class="sbs-text">(.*?)</div>', html, re.S)
+    assert cols[0] == f'Shared {EVIL_ESCAPED} part.<del class="diff"> Only A &lt;b&gt;x&lt;/b&gt;</del>'
+    assert cols[1].endswith('<ins class="diff"> Only B &lt;img src=x onerror=alert(1)&gt;</ins>')
+    assert "<script" not in html.lower() and "<img" not in html.lower() and "<b>" not in html
+
+
+def test_report_graph_escapes_labels(tmp_path):
+    wire = _article(id='w"><script>alert(1)</script>', title=EVIL, outlet=EVIL, published=EVIL)
+    copy = _article(id="r-1", title="</text><script>alert(2)</script>", source=Source("b.txt", 0))
+    analysis = Analysis(articles=[wire, copy], reuse=[{
+        "a": wire.id, "b": "r-1", "kind": "republication", "shared": 1.0, "source": None,
+        "common_origin": f"Agency{EVIL}", "substitutions": [], "spans": []}])
+    svg = _svg(_html(analysis, tmp_path))
+    assert "<script" not in svg.lower()
+    assert svg.count("&lt;script&gt;alert(1)&lt;/script&gt;") >= 4  # label, date line, origin label, tooltips
+    assert "&lt;/text&gt;&lt;script&gt;alert(2)" in svg  # the title shows in the node's tooltip
+    assert 'href="#w&#34;&gt;&lt;script&gt;' in svg or 'href="#w&quot;&gt;&lt;script&gt;' in svg
+
+
+def test_report_graph_drawn_only_when_there_is_reuse(tmp_path):
+    html = _html(Analysis(articles=[_article(), _article(id="a-2", source=Source("b.txt", 0))]), tmp_path)
+    assert "<svg" not in html and 'class="pair"' not in html
+    html = _html(_pair_analysis(), tmp_path)
+    svg = _svg(html)
+    assert len(re.findall(r'<a href="#(?:w-1|r-1)" class="rg-node">', svg)) == 2
+    assert len(re.findall(r'class="rg-edge k-rewrite"', svg)) == 2  # the pair and its legend swatch
+
+
+def test_report_graph_arrow_runs_from_the_source(tmp_path):
+    def edge(html):
+        m = re.search(r'<path d="M([\d.]+),([\d.]+) Q[^"]*" class="rg-edge k-rewrite"([^>]*)>', _svg(html))
+        assert m, "the pair is drawn as an edge styled by its kind"
+        return float(m.group(1)), float(m.group(2)), m.group(3)
+
+    def node(html, aid):
+        m = re.search(rf'<a href="#{aid}" class="rg-node">\s*<title>[^<]*</title>\s*<circle cx="([\d.]+)" cy="([\d.]+)"',
+                      _svg(html))
+        return float(m.group(1)), float(m.group(2))
+
+    for source, other in (("w-1", "r-1"), ("r-1", "w-1")):
+        html = _html(_pair_analysis(source=source), tmp_path)
+        x, y, attrs = edge(html)
+        assert 'marker-end="url(#rg-arrow-rewrite)"' in attrs
+        (sx, sy), (ox, oy) = node(html, source), node(html, other)
+        assert abs(x - sx) + abs(y - sy) < abs(x - ox) + abs(y - oy), "the edge starts at the source"
+    _, _, attrs = edge(_html(_pair_analysis(source=None), tmp_path))
+    assert "marker-end" not in attrs, "no arrow when the earlier article is not known"
+
+
+def test_report_graph_shows_common_origin_and_legend(tmp_path):
+    svg = _svg(_html(_pair_analysis(common_origin="MPA", kind="republication"), tmp_path))
+    assert re.search(r'<path d="[^"]*" class="rg-wire"/>', svg)
+    assert re.search(r'class="rg-label">MPA</text>\s*<text[^>]*class="rg-sub">common origin \(wire\)</text>', svg)
+    assert len(re.findall(r'class="rg-edge k-origin"', svg)) == 2  # the wire to each article
+    legend = svg[svg.index('class="rg-legend"'):svg.index('class="rg-edges"')]
+    assert ">republication</text>" in legend and ">common origin (wire)</text>" in legend
+    assert ">rewrite</text>" not in legend  # only the kinds present
+
+
+def test_report_graph_labels_give_outlet_and_date(tmp_path):
+    svg = _svg(_html(_pair_analysis(), tmp_path))
+    assert re.search(r'class="rg-label">MPA</text>\s*<text[^>]*class="rg-sub">2025-03-09</text>', svg)
+    assert re.search(r'class="rg-label">Homeland Voice</text>\s*<text[^>]*class="rg-sub">2025-03-10</text>', svg)
+
+
+def test_report_graph_layout_is_deterministic_and_groups_components(tmp_path):
+    arts = [_article(id=f"x-{i}", title=f"T{i}", source=Source(f"f{i}.txt", 0), published=f"2025-01-0{i + 1}")
+            for i in range(5)]
+    reuse = [{"a": "x-0", "b": "x-1", "kind": "duplicate", "shared": 1.0},
+             {"a": "x-2", "b": "x-3", "kind": "partial", "shared": 0.3},
+             {"a": "x-3", "b": "x-4", "kind": "shared_quotes", "shared": 0.1}]
+    html = render_report(Analysis(articles=arts, reuse=reuse))
+    assert html == render_report(Analysis(articles=arts, reuse=reuse))
+    nums = dict(re.findall(r'<a href="#(x-\d)" class="rg-node">.*?class="rg-num">(\d+)</text>', _svg(html), re.S))
+    # the larger component first, each in date order
+    assert [nums[k] for k in ("x-2", "x-3", "x-4", "x-0", "x-1")] == ["1", "2", "3", "4", "5"]
+
+
+def test_report_csp_hash_matches_with_reuse_graph(tmp_path):
+    html = _html(_pair_analysis(common_origin="MPA"), tmp_path)
+    policy = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">', html).group(1)
+    styles = re.findall(r"<style>(.*?)</style>", html, re.S)
+    assert len(styles) == 1
+    digest = base64.b64encode(hashlib.sha256(styles[0].encode("utf-8")).digest()).decode()
+    assert f"style-src &#39;sha256-{digest}&#39;" in policy or f"style-src 'sha256-{digest}'" in policy
+    assert ".rg-edge" in styles[0] and "del.diff" in styles[0]
+    # a hash-only style-src blocks style attributes: the graph and the columns style by class
+    assert not re.search(r"\sstyle\s*=", html)
+    assert "<script" not in html.lower()
