@@ -57,6 +57,12 @@ def _reuse(analysis: Analysis, ctx: dict) -> None:
     reuse_stage(analysis)
 
 
+def _loaded(analysis: Analysis, ctx: dict) -> None:
+    from .framing import loaded_stage
+
+    loaded_stage(analysis, ctx)
+
+
 def _nlp(analysis: Analysis, ctx: dict) -> None:
     from .nlp.stage import nlp_stage
 
@@ -69,7 +75,8 @@ def corpus_stages() -> list[tuple[str, CorpusStage]]:
     Reuse runs first: it infers publication dates for undated copies, which anchor their
     relative dates in the NLP stage.
     """
-    return [("reuse", _reuse), ("nlp", _nlp), ("stories", _stories), ("storylines", _storylines)]
+    return [("reuse", _reuse), ("nlp", _nlp), ("stories", _stories), ("storylines", _storylines),
+            ("loaded", _loaded)]
 
 
 def analyze(paths: Iterable[str | PathLike] | str | PathLike, *, progress: bool = False) -> Analysis:

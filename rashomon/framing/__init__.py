@@ -1,0 +1,9 @@
+"""Framing: loaded or value-laden wording per article, with a neutral alternative where known.
+
+``loaded_stage(analysis, ctx=None)`` is the corpus stage; it works with or without the reuse and
+stories stages having run (they add contrast evidence when they have).
+"""
+from .loaded import QuotedLoaded, find_loaded, loaded_stage
+from .lexicon import lexicon
+
+__all__ = ["loaded_stage", "find_loaded", "lexicon", "QuotedLoaded"]

@@ -1,0 +1,222 @@
+"""Loaded-language detection per article: ``articles[].loaded``.
+
+Three sources of evidence, strongest last:
+
+1. the lexicon (``lexicon.py``): loaded or value-laden terms with a neutral alternative; mild
+   terms (conventional news wording: "claimed", "terrorist") need contrast evidence;
+2. contrast inside a story: when a lexicon term offers several neutral alternatives, the one the
+   other outlets of the story actually use is preferred ("junta" here, "military government"
+   there). The story comes from ``analysis.stories`` when that stage ran, else from reuse pairs;
+3. contrast inside a reuse pair: a short ``wording`` substitution whose one side is plain (no
+   lexicon term, or a word of the lexicon's neutral column) and whose other side is loaded (a
+   lexicon term, or a compound built on one: "anti-terror") marks the loaded side with the plain
+   side as its neutral alternative.
+
+A loaded word inside a direct quotation is the speaker's, not the outlet's: it is kept (annotators
+of outlet bias mark quoted slant too) with the extra key ``quoted: true``.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+
+from ..model import Analysis, Article, Loaded
+from .lexicon import Hit, Lexicon, lexicon, norm, tokens
+
+__all__ = ["loaded_stage", "find_loaded", "contrast_pairs", "QuotedLoaded", "quoted_ranges"]
+
+log = logging.getLogger(__name__)
+
+SWAP_MAX_WORDS = 4  # a wording substitution this short on both sides is a swap of terms
+SPAN_MAX_WORDS = 3  # mark the whole loaded side when it is this short, else its lexicon terms
+# plain reporting and function words: never the loaded side of a swap
+PLAIN = {"said", "say", "says", "saying", "told", "tell", "tells", "stated", "added", "noted",
+         "reported", "announced", "according", "the", "a", "an", "of", "to", "in", "on", "and",
+         "that", "as", "by", "for", "with", "from", "at", "it", "its", "their", "his", "her"}
+QUOTE_CHARS = re.compile(r'[“”"«»„\n]')
+
+
+@dataclass
+class QuotedLoaded(Loaded):
+    """A loaded span inside a direct quotation (the speaker's wording)."""
+
+    quoted: bool = True
+
+    def to_json(self) -> dict:
+        out = super().to_json()
+        if not self.quoted:
+            out.pop("quoted", None)
+        return out
+
+
+def quoted_ranges(text: str) -> list[tuple[int, int]]:
+    """Character ranges between paired quotation marks within a paragraph (straight or curly)."""
+    out = []
+    open_at = -1
+    for m in QUOTE_CHARS.finditer(text):
+        c = m.group()
+        if c == "\n":
+            open_at = -1
+        elif open_at < 0:
+            if c not in "”»":
+                open_at = m.end()
+        elif c not in "“«„" and m.start() > open_at:
+            out.append((open_at, m.start()))
+            open_at = -1
+        elif c in "“«„":
+            open_at = m.end()
+    return out
+
+
+def _inside(ranges: list[tuple[int, int]], s: int, e: int) -> bool:
+    return any(a <= s and e <= b for a, b in ranges)
+
+
+def _make(text: str, s: int, e: int, neutral: str | None, quotes: list) -> Loaded:
+    if _inside(quotes, s, e):
+        return QuotedLoaded(s, e, text[s:e], neutral)
+    return Loaded(s, e, text[s:e], neutral)
+
+
+def find_loaded(text: str, lex: Lexicon | None = None, *, prefer: set[str] | None = None,
+                mild: bool = False) -> list[Loaded]:
+    """Lexicon hits in one text as Loaded spans.
+
+    ``prefer``: words the other outlets of the story use; a neutral alternative found among them
+    is chosen over the default. ``mild``: mark mild terms (conventional news wording such as
+    "claimed", "controversial") too; by default they are marked only on reuse contrast.
+    """
+    lex = lex or lexicon()
+    quotes = quoted_ranges(text)
+    return [_make(text, h.start, h.end, _neutral(h, prefer), quotes)
+            for h in lex.find(text) if mild or not h.entry.mild]
+
+
+def _neutral(h: Hit, prefer: set[str] | None) -> str | None:
+    alts = h.entry.neutral
+    if not alts:
+        return None
+    if prefer:
+        for a in alts:
+            if all(norm(w) in prefer for w in a.split()):
+                return a
+    return alts[0]
+
+
+# ---------------------------------------------------------------- contrast in reuse pairs
+
+def _evidence(phrase: str, lex: Lexicon) -> list[Hit]:
+    """Lexicon terms in a phrase, including the parts of hyphenated compounds ("anti-terror")."""
+    hits = lex.find(phrase)
+    if hits:
+        return hits
+    out = []
+    for s, e, w in tokens(phrase):
+        if "-" not in w:
+            continue
+        for part in w.split("-"):
+            ent = lex.get(part)
+            if ent is not None and ent.cls in ("label", "adj", "verb", "speech"):
+                out.append(Hit(s, e, ent))
+                break
+    return out
+
+
+def _plain(phrase: str, lex: Lexicon) -> bool:
+    """No loaded term in it (its words may be the neutral column's)."""
+    return bool(tokens(phrase)) and not _evidence(phrase, lex)
+
+
+def _named(phrase: str) -> bool:
+    """A capitalised word after the first (the first may open a sentence): a name in it."""
+    return any(phrase[s:e][:1].isupper() for s, e, _ in tokens(phrase)[1:])
+
+
+def contrast_pairs(analysis: Analysis, lex: Lexicon | None = None) -> dict[str, list[tuple[str, str | None]]]:
+    """From the reuse pairs: article id -> [(loaded phrase as written, plain alternative)]."""
+    lex = lex or lexicon()
+    out: dict[str, list[tuple[str, str | None]]] = {}
+    for r in analysis.reuse:
+        for sub in r.get("substitutions") or []:
+            if sub.get("kind") != "wording" or sub.get("scope") == "sentence":
+                continue
+            a, b = sub.get("a") or "", sub.get("b") or ""
+            wa, wb = tokens(a), tokens(b)
+            if not wa or not wb or len(wa) > SWAP_MAX_WORDS or len(wb) > SWAP_MAX_WORDS:
+                continue
+            for side, other, aid in ((a, b, r["a"]), (b, a, r["b"])):
+                ev = _evidence(side, lex)
+                if not ev or not _plain(other, lex):
+                    continue
+                if all(w in PLAIN for _, _, w in tokens(side)):
+                    continue
+                named = _named(side)
+                if len(tokens(side)) <= SPAN_MAX_WORDS and not named:
+                    out.setdefault(aid, []).append((side, other))
+                    continue
+                # a longer or named side: mark its loaded terms only; the other side is their
+                # neutral alternative when it is itself a short plain term
+                short = len(tokens(other)) <= 2 and not _named(other)
+                for h in ev:
+                    neutral = other if short else (h.entry.neutral[0] if h.entry.neutral else None)
+                    out.setdefault(aid, []).append((side[h.start:h.end], neutral))
+    return out
+
+
+def _occurrences(text: str, phrase: str) -> list[tuple[int, int]]:
+    if not phrase.strip():
+        return []
+    pat = re.compile(r"(?<![\w-])" + re.escape(phrase) + r"(?![\w-])")
+    return [(m.start(), m.end()) for m in pat.finditer(text)]
+
+
+# ---------------------------------------------------------------- the stage
+
+def _story_of(analysis: Analysis) -> dict[str, list[str]]:
+    """Article id -> the other articles of its story (from stories, else from reuse pairs)."""
+    peers: dict[str, set[str]] = {}
+    for st in analysis.stories or []:
+        ids = [x for x in st.get("articles") or [] if isinstance(x, str)]
+        for x in ids:
+            peers.setdefault(x, set()).update(y for y in ids if y != x)
+    if not peers:
+        for r in analysis.reuse:
+            peers.setdefault(r["a"], set()).add(r["b"])
+            peers.setdefault(r["b"], set()).add(r["a"])
+    return {k: sorted(v) for k, v in peers.items()}
+
+
+def _merge(spans: list[Loaded]) -> list[Loaded]:
+    """Sorted, without overlaps: an earlier entry in ``spans`` wins over a later overlapping one."""
+    kept: list[Loaded] = []
+    for sp in spans:
+        if any(k.start < sp.end and sp.start < k.end for k in kept):
+            continue
+        kept.append(sp)
+    return sorted(kept, key=lambda x: (x.start, x.end))
+
+
+def loaded_stage(analysis: Analysis, ctx: dict | None = None) -> None:
+    """Fill ``article.loaded`` for every article (replacing what was there)."""
+    lex = lexicon()
+    by_id: dict[str, Article] = {a.id: a for a in analysis.articles}
+    words: dict[str, set[str]] = {a.id: {w for _, _, w in tokens(a.text)} for a in analysis.articles}
+    peers = _story_of(analysis)
+    contrast = contrast_pairs(analysis, lex)
+    n = 0
+    for a in analysis.articles:
+        prefer: set[str] = set()
+        for p in peers.get(a.id, []):
+            if p in words:
+                prefer |= words[p]
+        quotes = quoted_ranges(a.text)
+        spans: list[Loaded] = []
+        for phrase, plain in contrast.get(a.id, []):
+            for s, e in _occurrences(a.text, phrase):
+                spans.append(_make(a.text, s, e, plain, quotes))
+        spans += find_loaded(a.text, lex, prefer=prefer)
+        a.loaded = _merge(spans)
+        n += len(a.loaded)
+    log.info("loaded: %d spans in %d articles (%d from reuse contrast)", n, len(by_id),
+             sum(len(v) for v in contrast.values()))
