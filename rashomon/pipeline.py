@@ -44,6 +44,26 @@ def _stories(analysis: Analysis, ctx: dict) -> None:
     stories_stage(analysis, features=ctx.get("story_features"))
 
 
+def _story_dates(analysis: Analysis, ctx: dict) -> None:
+    """An undated article in a story with dated articles takes the story's first date as an
+    ``inferred`` publication date, and its relative dates are resolved again against it."""
+    from .nlp.times import find_times
+
+    by_id = {a.id: a for a in analysis.articles}
+    redo: set[str] = set()
+    for story in analysis.stories:
+        members = [by_id[i] for i in story["articles"]]
+        dates = [a.published for a in members if a.published and a.published_basis != "inferred"]
+        for a in members:
+            if a.published is None and dates:
+                a.published, a.published_basis = min(dates), "inferred"
+                redo.add(a.id)
+    if redo:
+        analysis.times = [t for t in analysis.times if t["article"] not in redo]
+        for aid in sorted(redo):
+            analysis.times.extend(find_times(by_id[aid], None))
+
+
 def _storylines(analysis: Analysis, ctx: dict) -> None:
     from .stories import storylines_stage
 
@@ -75,7 +95,8 @@ def corpus_stages() -> list[tuple[str, CorpusStage]]:
     Reuse runs first: it infers publication dates for undated copies, which anchor their
     relative dates in the NLP stage.
     """
-    return [("reuse", _reuse), ("nlp", _nlp), ("stories", _stories), ("storylines", _storylines),
+    return [("reuse", _reuse), ("nlp", _nlp), ("stories", _stories),
+            ("story dates", _story_dates), ("storylines", _storylines),
             ("loaded", _loaded)]
 
 
