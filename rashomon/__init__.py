@@ -8,6 +8,7 @@ __version__ = "0.1.0"
 from .errors import RashomonError  # noqa: E402
 from .model import Analysis, Article, Dateline, RawDoc, Rejection, Source  # noqa: E402
 from .pipeline import analyze  # noqa: E402
+from .store import open_store  # noqa: E402
 
-__all__ = ["analyze", "Analysis", "Article", "Dateline", "RawDoc", "Rejection", "Source",
+__all__ = ["analyze", "open_store", "Analysis", "Article", "Dateline", "RawDoc", "Rejection", "Source",
            "RashomonError", "__version__"]

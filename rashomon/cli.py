@@ -6,6 +6,7 @@ import logging
 import sys
 
 from . import __version__
+from .errors import RashomonError
 
 
 def _cmd_analyze(args: argparse.Namespace) -> int:
@@ -26,6 +27,63 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_add(args: argparse.Namespace) -> int:
+    from .store import open_store
+
+    with open_store(args.db) as store:
+        res = store.add(args.inputs, batch_size=args.batch_size, progress=not args.quiet and sys.stderr.isatty())
+        counts = store.counts()
+    for r in res.rejected:
+        print(f"rejected: {r.source}: {r.reason}", file=sys.stderr)
+    print(f"added {len(res.new)} new, {res.present} already present, {len(res.rejected)} rejected")
+    if res.completed_pending:
+        print(f"completed {res.completed_pending} articles left pending by an interrupted add")
+    print(f"store {args.db}: {counts['articles']} articles, {counts['stories']} stories, "
+          f"{counts['entities']} entities, {counts['events']} events")
+    return 0 if res.new or res.present or not res.rejected else 1
+
+
+def _cmd_stories(args: argparse.Namespace) -> int:
+    import json
+
+    from .store import open_store
+
+    with open_store(args.db, read_only=True) as store:
+        stories = store.stories()
+    if args.json:
+        print(json.dumps(stories, ensure_ascii=False, indent=1))
+        return 0
+    for s in stories:
+        dates = f"{s['start'] or '?'}..{s['end'] or '?'}" if s["start"] != s["end"] else s["start"]
+        print(f"{s['id']}  {len(s['articles']):>4} art.  {dates or 'undated':<22}  {s['title']}")
+    return 0
+
+
+def _cmd_show(args: argparse.Namespace) -> int:
+    import json
+
+    from .store import open_store
+
+    with open_store(args.db, read_only=True) as store:
+        story = store.story(args.story)
+        articles = store.articles(story["articles"])
+        quotes = store.quotes(story["articles"])
+    if args.json:
+        print(json.dumps({"story": story, "articles": [a.to_json() for a in articles], "quotes": quotes},
+                         ensure_ascii=False, indent=1))
+        return 0
+    print(f"{story['title']}\n{story['id']}  {story['start'] or '?'}..{story['end'] or '?'}  "
+          f"{len(articles)} articles\n")
+    for a in articles:
+        print(f"  {a.published or 'undated':<10}  {a.outlet or '-':<24}  {a.title or a.text[:60]}  [{a.id}]")
+    if quotes:
+        print(f"\n{len(quotes)} quotes")
+        for q in quotes[:args.quotes]:
+            text = q["text"] if len(q["text"]) <= 100 else q["text"][:97] + "..."
+            print(f"  {q.get('speaker_text') or '?'}: {text}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="rashomon", description=__doc__)
     p.add_argument("--version", action="version", version=f"rashomon {__version__}")
@@ -37,6 +95,23 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--no-report", action="store_true", help="write analysis.json only")
     a.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     a.set_defaults(func=_cmd_analyze)
+    db = dict(default="rashomon.duckdb", metavar="FILE", help="the store (default: ./rashomon.duckdb)")
+    d = sub.add_parser("add", help="add files or folders of articles to the store (re-adding is a no-op)")
+    d.add_argument("inputs", nargs="+", metavar="INPUT", help="files or directories (read recursively)")
+    d.add_argument("--db", **db)
+    d.add_argument("--batch-size", type=int, default=64, metavar="N", help="articles per transaction")
+    d.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    d.set_defaults(func=_cmd_add)
+    s = sub.add_parser("stories", help="list the stories in the store")
+    s.add_argument("--db", **db)
+    s.add_argument("--json", action="store_true", help="the contract's Story objects as JSON")
+    s.set_defaults(func=_cmd_stories)
+    w = sub.add_parser("show", help="show one story of the store: its articles and quotes")
+    w.add_argument("story", metavar="STORY", help="a story id (or a unique prefix of one)")
+    w.add_argument("--db", **db)
+    w.add_argument("--quotes", type=int, default=10, metavar="N", help="quotes to print (default 10)")
+    w.add_argument("--json", action="store_true", help="story, articles and quotes as JSON")
+    w.set_defaults(func=_cmd_show)
     return p
 
 
@@ -44,7 +119,11 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
-    return args.func(args)
+    try:
+        return args.func(args)
+    except RashomonError as e:
+        print(f"rashomon: {e}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

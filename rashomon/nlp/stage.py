@@ -12,6 +12,7 @@ import logging
 import re
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..model import Analysis, Article
@@ -156,13 +157,40 @@ def _entity_named(names: dict, article: str, name: str) -> str | None:
     return None
 
 
-def nlp_stage(analysis: Analysis, ctx: dict, *, batch_size: int = 32, n_process: int = 1) -> None:
-    """Fill times, quotes, entities and events; leave story features in ``ctx["story_features"]``."""
-    from ..events import find_events, merge_events
+@dataclass
+class Annotations:
+    """What the per-article components found on one article (its Doc is not kept)."""
+
+    article: str
+    times: list[dict] = field(default_factory=list)
+    quotes: list[dict] = field(default_factory=list)
+    mentions: list[dict] = field(default_factory=list)
+    events: list[dict] = field(default_factory=list)
+    features: object = None  # stories.ArticleFeatures
+
+
+def annotate_article(article: Article, doc) -> Annotations:
+    """Run every per-article component on one parsed article (``doc`` None: not English, so
+    times and story features only)."""
+    from ..events import find_events
     from ..stories import feature_extractor
-    from .entities import find_mentions, resolve_entities
+    from .entities import find_mentions
     from .quotes import find_quotes
     from .times import find_times
+
+    times = find_times(article, doc)
+    out = Annotations(article.id, times=times, features=feature_extractor(article, doc))
+    if doc is not None:
+        out.quotes = find_quotes(article, doc)
+        out.mentions = find_mentions(article, doc)
+        out.events = find_events(article, doc, times, out.mentions)
+    return out
+
+
+def nlp_stage(analysis: Analysis, ctx: dict, *, batch_size: int = 32, n_process: int = 1) -> None:
+    """Fill times, quotes, entities and events; leave story features in ``ctx["story_features"]``."""
+    from ..events import merge_events
+    from .entities import resolve_entities
 
     mentions = []
     event_mentions: list[dict] = []
@@ -173,15 +201,14 @@ def nlp_stage(analysis: Analysis, ctx: dict, *, batch_size: int = 32, n_process:
 
         stream = tqdm(stream, total=len(analysis.articles), desc="analysing", unit=" articles", leave=False)
     for article, doc in stream:
-        times = find_times(article, doc)
-        analysis.times.extend(times)
-        features.append(feature_extractor(article, doc))
+        ann = annotate_article(article, doc)
+        analysis.times.extend(ann.times)
+        features.append(ann.features)
         if doc is None:
             continue
-        analysis.quotes.extend(find_quotes(article, doc))
-        found = find_mentions(article, doc)
-        mentions.append((article, found))
-        event_mentions.extend(find_events(article, doc, times, found))
+        analysis.quotes.extend(ann.quotes)
+        mentions.append((article, ann.mentions))
+        event_mentions.extend(ann.events)
     analysis.entities = resolve_entities(mentions)
     link_speakers(analysis.quotes, analysis.entities, {a.id: a.text for a in analysis.articles})
     for q in analysis.quotes:  # the contract's Quote; offsets of speaker and cue stay as added fields

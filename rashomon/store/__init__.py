@@ -1,0 +1,344 @@
+"""The embedded store: a corpus in one DuckDB file, grown incrementally.
+
+``open_store(path)`` opens (creating and migrating) the store; ``Store.add(paths)`` reads the
+inputs and adds the articles it does not hold yet: ids are content hashes, so re-adding an
+article is a no-op and new articles join the stored stories, entities and events.
+``Store.analysis()`` gives back the :class:`~rashomon.model.Analysis` that ``rashomon analyze``
+would give for the same articles (see "Differences" below); ``stories()`` / ``story(id)`` read
+single parts.
+
+How an ``add`` runs, so that a killed one leaves the store consistent:
+
+1. per batch of ``batch_size`` new articles, one transaction: the article rows (status
+   ``pending``), their reuse features and their reuse pairs with every article stored before
+   them (undated copies take their dates), then their linguistic analysis (times, quotes,
+   mentions, event mentions, story features; ``rashomon.store.annotate``);
+2. then one transaction for the corpus level over every ``pending`` article: stories, entities,
+   quote speakers, events, storylines, loaded wording (``rashomon.store.corpus``), and the
+   articles turn ``done``.
+
+A process killed in step 1 loses at most the batch it was in (rolled back: it is new again for
+the next ``add``); killed in step 2, it leaves the articles ``pending``, and the next ``add`` (even
+of nothing new) runs step 2 over them. Nothing is lost or counted twice.
+
+Differences from one ``analyze`` over the same articles (none when the store was filled by one
+``add``): the same content twice in one input set is stored once (``analyze`` keeps both, the
+second as ``ID-2``); stories of later adds are clustered online (the clusterer continues, its
+IDF primed with each add's articles); an article already stored keeps the times anchored on the
+date it had, even when a later copy gives it an inferred date; see ``reuse`` and ``corpus``.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from os import PathLike
+from pathlib import Path
+
+from ..model import Analysis, Article, Rejection, Source
+from .errors import StoreError
+from .rows import ARTICLE_COLUMNS, SELECT_ARTICLE, article_row, bulk_insert, dumps, row_article
+from .schema import LATEST, migrate
+
+__all__ = ["open_store", "Store", "AddResult", "StoreError", "DEFAULT_PATH"]
+
+log = logging.getLogger(__name__)
+
+DEFAULT_PATH = "rashomon.duckdb"
+PAUSE_ENV = "RASHOMON_STORE_PAUSE"
+"""For the kill tests: ``after:N`` pauses an ``add`` once N new articles are committed (step 1),
+``corpus`` pauses it inside the corpus transaction, before its commit (step 2)."""
+
+
+@dataclass
+class AddResult:
+    """What one ``add`` did: new article ids, how many were already present, the rejections,
+    how many pending articles of an interrupted add it completed, and seconds per phase."""
+
+    new: list[str] = field(default_factory=list)
+    present: int = 0
+    rejected: list[Rejection] = field(default_factory=list)
+    completed_pending: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def tick(self, phase: str, t0: float) -> float:
+        t = time.perf_counter()
+        self.seconds[phase] = self.seconds.get(phase, 0.0) + t - t0
+        return t
+
+
+def open_store(path: str | PathLike = DEFAULT_PATH, *, read_only: bool = False) -> Store:
+    """Open the store at ``path`` (created when missing, unless ``read_only``)."""
+    return Store(path, read_only=read_only)
+
+
+class Store:
+    def __init__(self, path: str | PathLike = DEFAULT_PATH, *, read_only: bool = False):
+        import duckdb
+
+        self.path = str(path)
+        if read_only and not Path(self.path).exists():
+            raise StoreError(f"{self.path}: no store here; create one with `rashomon add INPUT... --db {self.path}`")
+        try:
+            self.con = duckdb.connect(self.path, read_only=read_only)
+        except duckdb.Error as e:
+            raise StoreError(f"{self.path}: cannot open the store: {e}") from e
+        if read_only:
+            version = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            if version is None or int(version[0]) != LATEST:
+                raise StoreError(f"{self.path}: store schema version {version and version[0]}, this "
+                                 f"rashomon reads {LATEST}; open it once for writing to migrate it")
+        else:
+            migrate(self.con, self.path)
+            self.con.execute("CREATE TEMP TABLE IF NOT EXISTS new_batch (article VARCHAR, seq BIGINT)")
+
+    # -- context
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- reading
+    def articles(self, ids: Iterable[str] | None = None) -> list[Article]:
+        """The stored articles with these ids (all when None), in store order."""
+        if ids is None:
+            rows = self.con.execute(SELECT_ARTICLE + " ORDER BY seq").fetchall()
+        else:
+            rows = self.con.execute(SELECT_ARTICLE + " WHERE id IN (SELECT unnest($1)) ORDER BY seq",
+                                    [list(ids)]).fetchall()
+        return [row_article(r) for r in rows]
+
+    def counts(self) -> dict[str, int]:
+        q = lambda sql: self.con.execute(sql).fetchone()[0]  # noqa: E731
+        return {"articles": q("SELECT count(*) FROM articles"),
+                "pending": q("SELECT count(*) FROM articles WHERE status = 'pending'"),
+                "rejected": q("SELECT count(*) FROM rejected"),
+                "stories": q("SELECT count(*) FROM stories"),
+                "entities": q("SELECT count(*) FROM entities"),
+                "events": q("SELECT count(*) FROM events"),
+                "reuse": q("SELECT count(*) FROM reuse")}
+
+    def stories(self) -> list[dict]:
+        """The contract's Story dicts, largest first, then by date (as ``analyze`` orders them)."""
+        from .corpus import STORY_SELECT, story_dict
+
+        out = [story_dict(r) for r in self.con.execute(STORY_SELECT).fetchall()]
+        out.sort(key=lambda s: (-len(s["articles"]), s["start"] or "9999", s["id"]))
+        return out
+
+    def story(self, story_id: str) -> dict:
+        """One Story dict by id or by a unique prefix of its id."""
+        from .corpus import STORY_SELECT, story_dict
+
+        rows = self.con.execute(STORY_SELECT + " WHERE starts_with(id, ?)", [story_id]).fetchall()
+        exact = [r for r in rows if r[1] == story_id]
+        if exact:
+            rows = exact
+        if not rows:
+            raise StoreError(f"{self.path}: no story {story_id!r}; `rashomon stories` lists them")
+        if len(rows) > 1:
+            raise StoreError(f"{self.path}: {story_id!r} names {len(rows)} stories; give more of the id")
+        return story_dict(rows[0])
+
+    def story_of(self, article_id: str) -> str | None:
+        row = self.con.execute("SELECT s.id FROM story_articles sa JOIN stories s ON s.key = sa.story "
+                               "WHERE sa.article = ?", [article_id]).fetchone()
+        return row[0] if row else None
+
+    def _json_rows(self, sql: str, params=None) -> list[dict]:
+        return [json.loads(d) for (d,) in self.con.execute(sql, params or []).fetchall()]
+
+    def quotes(self, article_ids: Iterable[str] | None = None) -> list[dict]:
+        where = "" if article_ids is None else " WHERE q.article IN (SELECT unnest($1))"
+        rows = self.con.execute("SELECT q.data, q.speaker FROM quotes q JOIN articles a ON a.id = q.article"
+                                + where + " ORDER BY a.seq, q.pos",
+                                [] if article_ids is None else [list(article_ids)]).fetchall()
+        out = []
+        for d, speaker in rows:
+            q = json.loads(d)
+            q["speaker"] = speaker
+            out.append(q)
+        return out
+
+    def analysis(self) -> Analysis:
+        """Everything in the store as an Analysis (``to_json()`` is the analysis.json contract)."""
+        an = Analysis(articles=self.articles())
+        an.rejected = [Rejection(Source(p, None if i < 0 else i), reason) for p, i, reason in
+                       self.con.execute("SELECT source_path, source_index, reason FROM rejected ORDER BY seq").fetchall()]
+        an.reuse = self._json_rows("SELECT data FROM reuse ORDER BY lo, hi")
+        an.entities = self._json_rows("SELECT data FROM entities ORDER BY pos")
+        an.quotes = self.quotes()
+        an.times = self._json_rows("SELECT t.data FROM times t JOIN articles a ON a.id = t.article ORDER BY a.seq, t.pos")
+        an.events = self._json_rows("SELECT data FROM events ORDER BY pos")
+        an.stories = self.stories()
+        an.storylines = sorted(self._json_rows("SELECT data FROM storylines"), key=lambda x: (x["start"], x["id"]))
+        an.stats.update(self.counts())
+        return an
+
+    # -- adding
+    def add(self, paths: Iterable[str | PathLike] | str | PathLike, *, batch_size: int = 64,
+            progress: bool = False) -> AddResult:
+        """Add the articles of ``paths`` that the store does not hold yet (see the module doc)."""
+        from ..pipeline import iter_articles
+
+        if isinstance(paths, (str, PathLike)):
+            paths = [paths]
+        if batch_size < 1:
+            raise ValueError(f"batch_size must be at least 1, not {batch_size}")
+        res = AddResult()
+        stream = iter_articles(list(paths))
+        if progress:
+            from tqdm import tqdm
+
+            stream = tqdm(stream, desc="adding", unit=" articles", leave=False)
+        batch: list[Article] = []
+        t = time.perf_counter()
+        for item in stream:
+            if isinstance(item, Rejection):
+                res.rejected.append(item)
+                continue
+            batch.append(item)
+            if len(batch) >= batch_size:
+                t = res.tick("read", t)
+                self._ingest(batch, res)
+                batch, t = [], time.perf_counter()
+        t = res.tick("read", t)
+        self._ingest(batch, res)
+        self._write_rejected(res.rejected)
+        self.complete(res)
+        t = time.perf_counter()
+        self.con.execute("CHECKPOINT")
+        res.tick("checkpoint", t)
+        return res
+
+    def _write_rejected(self, rejected: list[Rejection]) -> None:
+        if not rejected:
+            return
+        seq = self.con.execute("SELECT coalesce(max(seq) + 1, 0) FROM rejected").fetchone()[0]
+        rows = {}
+        for n, r in enumerate(rejected):
+            rows.setdefault((r.source.path, -1 if r.source.index is None else r.source.index),
+                            (r.source.path, -1 if r.source.index is None else r.source.index, r.reason, seq + n))
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            self.con.execute("CREATE OR REPLACE TEMP TABLE new_rejected (source_path VARCHAR, "
+                             "source_index INTEGER, reason VARCHAR, seq BIGINT)")
+            bulk_insert(self.con, "new_rejected", ("source_path", "source_index", "reason", "seq"), list(rows.values()))
+            self.con.execute("INSERT INTO rejected SELECT * FROM new_rejected n WHERE NOT EXISTS "
+                             "(SELECT 1 FROM rejected r WHERE r.source_path = n.source_path "
+                             "AND r.source_index = n.source_index)")
+            self.con.execute("DROP TABLE new_rejected")
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+
+    def _ingest(self, batch: list[Article], res: AddResult) -> None:
+        """Step 1 for one batch (see the module doc), in one transaction."""
+        from .annotate import annotate
+        from .reuse import add_reuse, store_features
+
+        if not batch:
+            return
+        t = time.perf_counter()
+        con = self.con
+        ids = [a.id for a in batch]
+        present = {aid for (aid,) in con.execute("SELECT id FROM articles WHERE id IN (SELECT unnest($1))",
+                                                 [ids]).fetchall()}
+        new: list[Article] = []
+        for a in batch:
+            if a.id in present:
+                res.present += 1
+            else:
+                present.add(a.id)
+                new.append(a)
+        if not new:
+            return
+        start = con.execute("SELECT coalesce(max(seq) + 1, 0) FROM articles").fetchone()[0]
+        seqs = {a.id: start + n for n, a in enumerate(new)}
+        con.execute("BEGIN TRANSACTION")
+        try:
+            bulk_insert(con, "articles", ARTICLE_COLUMNS, [article_row(a, seqs[a.id]) for a in new])
+            store_features(con, new)
+            t = res.tick("write", t)
+            dates = add_reuse(con, new, seqs, self.articles)
+            for aid in dates.keys() & seqs.keys():
+                con.execute("UPDATE articles SET published = ?, published_basis = 'inferred' WHERE id = ?",
+                            [dates[aid], aid])
+            t = res.tick("reuse", t)
+            notes = list(annotate(new))
+            t = res.tick("nlp", t)
+            self._write_annotations(notes)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        res.tick("write", t)
+        res.new.extend(a.id for a in new)
+        self._maybe_pause("after", len(res.new))
+
+    def _write_annotations(self, notes) -> None:
+        con = self.con
+        bulk_insert(con, "times", ("article", "pos", "data"),
+                    [(n.article, i, dumps(x)) for n in notes for i, x in enumerate(n.times)])
+        quotes = []
+        for n in notes:
+            for i, q in enumerate(n.quotes):
+                q = dict(q)
+                q.pop("speaker", None)
+                quotes.append((q["id"], n.article, i, dumps(q)))
+        bulk_insert(con, "quotes", ("id", "article", "pos", "data"), quotes)
+        bulk_insert(con, "mentions", ("article", "data"), [(n.article, dumps(n.mentions)) for n in notes])
+        bulk_insert(con, "event_mentions", ("article", "data"), [(n.article, dumps(n.events)) for n in notes])
+        bulk_insert(con, "story_features", ("article", "data"), [(n.article, dumps(n.features)) for n in notes])
+
+    def complete(self, res: AddResult | None = None) -> AddResult:
+        """Step 2 (see the module doc): the corpus stages over every pending article, in one
+        transaction. A no-op when nothing is pending."""
+        from .corpus import update_entities_events, update_loaded, update_stories, update_storylines
+
+        res = res or AddResult()
+        con = self.con
+        pending = [aid for (aid,) in con.execute(
+            "SELECT id FROM articles WHERE status = 'pending' ORDER BY seq").fetchall()]
+        if not pending:
+            return res
+        res.completed_pending = len(set(pending) - set(res.new))
+        t = time.perf_counter()
+        con.execute("BEGIN TRANSACTION")
+        try:
+            touched, old_ids = update_stories(con, pending)
+            t = res.tick("stories", t)
+            update_entities_events(con)
+            t = res.tick("entities_events", t)
+            update_storylines(con, touched, old_ids, self.articles)
+            t = res.tick("storylines", t)
+            update_loaded(con, touched, pending, self.articles)
+            t = res.tick("loaded", t)
+            con.execute("UPDATE articles SET status = 'done' WHERE status = 'pending'")
+            self._maybe_pause("corpus", len(pending))
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        res.tick("write", t)
+        return res
+
+    @staticmethod
+    def _maybe_pause(point: str, count: int) -> None:
+        want = os.environ.get(PAUSE_ENV, "")
+        if not want:
+            return
+        kind, _, n = want.partition(":")
+        if kind != point or (kind == "after" and count < int(n or 0)):
+            return
+        print(f"rashomon: paused ({PAUSE_ENV}={want}) after {count} articles", file=sys.stderr, flush=True)
+        time.sleep(3600)

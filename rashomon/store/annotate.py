@@ -1,0 +1,24 @@
+"""The per-article linguistic analysis for the store: one spaCy pass per new article.
+
+The same per-article components as ``rashomon.nlp.stage.nlp_stage`` (``annotate_article``: times,
+story features, quotes, mentions, event mentions); the corpus-level half of that stage (entity
+resolution, speaker linking, event merging) runs in ``rashomon.store.corpus`` over every stored
+article. Results are plain JSON data, written with the article.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict
+
+from ..model import Article
+from ..nlp.stage import Annotations, annotate_article, parse
+
+__all__ = ["Annotations", "annotate"]
+
+
+def annotate(articles: Sequence[Article], *, batch_size: int = 32) -> Iterator[Annotations]:
+    """Yield the annotations of each article, in order, story features as plain data."""
+    for article, doc in parse(articles, batch_size=batch_size):
+        ann = annotate_article(article, doc)
+        ann.features = asdict(ann.features)
+        yield ann

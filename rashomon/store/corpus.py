@@ -1,0 +1,182 @@
+"""The corpus-level stages over the store, run once per ``add`` for its pending articles.
+
+* stories: the clusterer's state is restored (global part from ``meta``, one row per story in
+  ``story_state``), the pending articles are counted in the document frequencies first and then
+  added in arrival order (what ``stories_stage`` does for a fresh batch, so one ``add`` into an
+  empty store gives the stories ``analyze`` gives), and only the stories they joined are
+  rewritten. Titles of untouched stories are not recomputed with the new IDF.
+* entities, quote speakers, events: re-run over every stored article's mentions, quotes and
+  event mentions (``resolve_entities``, ``link_speakers``, ``merge_events``), as the brief allows
+  for now: O(corpus) per ``add``. An incremental resolver needs an entry point in
+  ``rashomon.nlp.entities`` that resolves new chains against stored entities.
+* loaded wording (``rashomon.framing``): recomputed for the members of the stories touched by
+  this add and of the stories of their reuse partners (story peers and reuse contrasts are its
+  evidence); the other articles keep theirs.
+* storylines: recomputed over the dated stories within ``MAX_GAP_DAYS`` of a story touched by
+  this ``add``, plus every story of a stored storyline that holds one of them; the rest are kept.
+  IDF is that window's, so storylines far apart in time are not re-weighted.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from datetime import date
+
+from ..model import Analysis, Article, content_id
+from ..stories import ArticleFeatures, StoryClusterer, arrival_order
+from ..stories.features import _day
+from ..stories.stage import story_title
+from ..stories.storylines import MAX_GAP_DAYS, storylines_stage
+from .rows import bulk_insert, dumps
+
+STORY_GLOBAL = ("weights", "n_docs", "df", "next_key", "arrivals", "latest_day")
+
+
+def _features(con, ids: Sequence[str]) -> dict[str, ArticleFeatures]:
+    rows = con.execute("SELECT article, data FROM story_features WHERE article IN (SELECT unnest($1))",
+                       [list(ids)]).fetchall()
+    return {aid: ArticleFeatures(**json.loads(d)) for aid, d in rows}
+
+
+def load_clusterer(con) -> StoryClusterer | None:
+    row = con.execute("SELECT value FROM meta WHERE key = 'clusterer'").fetchone()
+    if row is None:
+        return None
+    state = json.loads(row[0])
+    state["stories"] = [json.loads(d) for (d,) in con.execute("SELECT data FROM story_state ORDER BY key").fetchall()]
+    return StoryClusterer.from_state(state)
+
+
+def _iso(day: int | None) -> str | None:
+    return date.fromordinal(day).isoformat() if day is not None else None
+
+
+def update_stories(con, pending: Sequence[str]) -> tuple[set[int], set[str]]:
+    """Put the pending articles into stories; write the touched stories; return their keys and
+    the ids they had before (a story's id is a hash of its articles, so it changes)."""
+    feats = _features(con, pending)
+    missing = [a for a in pending if a not in feats]
+    if missing:
+        raise RuntimeError(f"story features missing for pending articles {missing[:5]}")
+    clusterer = load_clusterer(con) or StoryClusterer()
+    ordered = arrival_order(feats[a] for a in pending)
+    for f in ordered:
+        clusterer.count(f)
+    touched = {clusterer.add(f, count=False) for f in ordered}
+    state = clusterer.to_state()
+    con.execute("INSERT OR REPLACE INTO meta VALUES ('clusterer', ?)",
+                [dumps({k: state[k] for k in STORY_GLOBAL})])
+    by_key = {s["key"]: s for s in state["stories"]}
+    keys = sorted(touched)
+    old_ids = {sid for (sid,) in con.execute("SELECT id FROM stories WHERE key IN (SELECT unnest($1))",
+                                             [keys]).fetchall()}
+    con.execute("DELETE FROM story_state WHERE key IN (SELECT unnest($1))", [keys])
+    con.execute("DELETE FROM stories WHERE key IN (SELECT unnest($1))", [keys])
+    con.execute("DELETE FROM story_articles WHERE story IN (SELECT unnest($1))", [keys])
+    bulk_insert(con, "story_state", ("key", "data"), [(k, dumps(by_key[k])) for k in keys])
+    members_all = [a for k in keys for a in by_key[k]["articles"]]
+    known = {**_features(con, [a for a in members_all if a not in feats]), **feats}
+    rows, links = [], []
+    for k in keys:
+        st = clusterer.stories[k]
+        members = [known[a] for a in st.articles]
+        rows.append((k, content_id(*sorted(st.articles), prefix="story"), story_title(members, clusterer),
+                     _iso(st.first), _iso(st.last), list(st.articles)))
+        links.extend((k, a) for a in st.articles)
+    bulk_insert(con, "stories", ("key", "id", "title", "start_date", "end_date", "articles"), rows)
+    bulk_insert(con, "story_articles", ("story", "article"), links)
+    return touched, old_ids
+
+
+def story_dict(row) -> dict:
+    _key, sid, title, start, end, articles = row
+    return {"id": sid, "title": title, "articles": list(articles), "start": start, "end": end,
+            "summary": [], "timeline": [], "facts": [], "conflicts": [], "framing": []}
+
+
+STORY_SELECT = "SELECT key, id, title, start_date, end_date, articles FROM stories"
+
+
+def update_entities_events(con) -> None:
+    """Entities, quote speakers and events over every stored article (see module doc)."""
+    from ..events import merge_events
+    from ..nlp.entities import resolve_entities
+    from ..nlp.stage import link_speakers
+
+    mentions = [({"id": aid}, json.loads(d)) for aid, d in con.execute(
+        "SELECT m.article, m.data FROM mentions m JOIN articles a ON a.id = m.article ORDER BY a.seq").fetchall()]
+    entities = resolve_entities(mentions)
+    del mentions
+    quotes = [json.loads(d) for (d,) in con.execute(
+        "SELECT q.data FROM quotes q JOIN articles a ON a.id = q.article ORDER BY a.seq, q.pos").fetchall()]
+    texts = dict(con.execute(
+        "SELECT id, text FROM articles WHERE id IN (SELECT DISTINCT article FROM quotes)").fetchall())
+    link_speakers(quotes, entities, texts)
+    del texts
+    event_mentions = []
+    for (d,) in con.execute("SELECT e.data FROM event_mentions e JOIN articles a ON a.id = e.article "
+                            "ORDER BY a.seq").fetchall():
+        event_mentions.extend(json.loads(d))
+    events = merge_events(event_mentions, entities)
+    con.execute("DELETE FROM entities")
+    bulk_insert(con, "entities", ("id", "pos", "data"), [(e["id"], i, dumps(e)) for i, e in enumerate(entities)])
+    con.execute("DELETE FROM events")
+    bulk_insert(con, "events", ("id", "pos", "data"), [(e["id"], i, dumps(e)) for i, e in enumerate(events)])
+    con.execute("CREATE OR REPLACE TEMP TABLE speakers AS SELECT unnest($1) AS id, unnest($2) AS speaker",
+                [[q["id"] for q in quotes], [q.get("speaker") for q in quotes]])
+    con.execute("UPDATE quotes SET speaker = s.speaker FROM speakers s WHERE quotes.id = s.id")
+    con.execute("DROP TABLE speakers")
+
+
+def update_storylines(con, touched: set[int], old_ids: set[str],
+                      load_articles: Callable[[list[str]], list[Article]]) -> None:
+    """Recompute the storylines around the touched stories (see module doc)."""
+    if not touched:
+        return
+    rows = con.execute(STORY_SELECT).fetchall()
+    spans = {r[0]: (_day(r[3]), _day(r[4])) for r in rows}
+    hit = [spans[k] for k in touched if spans.get(k, (None, None))[0] is not None]
+    window = {r[1] for r in rows if r[0] in touched}
+    if hit:
+        lo = min(s for s, _e in hit) - MAX_GAP_DAYS
+        hi = max(e for _s, e in hit) + MAX_GAP_DAYS
+        window |= {r[1] for r in rows
+                   if spans[r[0]][0] is not None and spans[r[0]][1] >= lo and spans[r[0]][0] <= hi}
+    stale = []
+    for sid, members in con.execute("SELECT id, stories FROM storylines").fetchall():
+        if window.intersection(members) or old_ids.intersection(members):
+            stale.append(sid)
+            window.update(members)
+    stories = [story_dict(r) for r in rows if r[1] in window]
+    ids = [a for s in stories for a in s["articles"]]
+    sub = Analysis(articles=load_articles(ids), stories=stories)
+    storylines_stage(sub, features=_features(con, ids))
+    con.execute("DELETE FROM storylines WHERE id IN (SELECT unnest($1))", [stale])
+    bulk_insert(con, "storylines", ("id", "data", "stories"),
+                [(s["id"], dumps(s), list(s["stories"])) for s in sub.storylines])
+
+
+def update_loaded(con, touched: set[int], pending: Sequence[str],
+                  load_articles: Callable[[list[str]], list[Article]]) -> None:
+    """Loaded wording (``rashomon.framing.loaded_stage``) for the articles whose evidence changed:
+    every member of a story touched by this add or of a story holding a reuse partner of a
+    pending article (its story peers and reuse contrasts are what the stage reads)."""
+    from ..framing import loaded_stage
+
+    partners = {x for row in con.execute(
+        "SELECT a, b FROM reuse WHERE a IN (SELECT unnest($1)) OR b IN (SELECT unnest($1))",
+        [list(pending)]).fetchall() for x in row}
+    keys = set(touched) | {k for (k,) in con.execute(
+        "SELECT story FROM story_articles WHERE article IN (SELECT unnest($1))", [sorted(partners)]).fetchall()}
+    stories = [story_dict(r) for r in con.execute(STORY_SELECT + " WHERE key IN (SELECT unnest($1))",
+                                                  [sorted(keys)]).fetchall()]
+    core = sorted({a for s in stories for a in s["articles"]} | set(pending))
+    reuse = [json.loads(d) for (d,) in con.execute(
+        "SELECT data FROM reuse WHERE a IN (SELECT unnest($1)) OR b IN (SELECT unnest($1)) ORDER BY lo, hi",
+        [core]).fetchall()]
+    sub = Analysis(articles=load_articles(core), stories=stories, reuse=reuse)
+    loaded_stage(sub, {})
+    con.execute("CREATE OR REPLACE TEMP TABLE new_loaded AS SELECT unnest($1) AS id, unnest($2) AS loaded",
+                [[a.id for a in sub.articles], [dumps([x.to_json() for x in a.loaded]) for a in sub.articles]])
+    con.execute("UPDATE articles SET loaded = n.loaded FROM new_loaded n WHERE articles.id = n.id")
+    con.execute("DROP TABLE new_loaded")

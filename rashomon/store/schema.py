@@ -1,0 +1,87 @@
+"""The store's tables, as an ordered list of migrations keyed by schema version.
+
+``MIGRATIONS[n]`` is ``(version, [SQL statements])``; opening a store applies, each in its own
+transaction, every step above the version recorded in ``meta`` (key ``schema_version``). A store
+written by a newer rashomon (a version above the last step known here) is refused, never altered.
+
+JSON payloads are kept as JSON text (VARCHAR) and decoded in Python: the store needs no DuckDB
+extension beyond what the wheel ships. Per-article rows are written once, when the article is
+added; the corpus-level tables (entities, events, quote speakers, stories, storylines) are
+rewritten by each ``add`` (see ``rashomon.store.corpus``).
+"""
+from __future__ import annotations
+
+from .errors import StoreError
+
+MIGRATIONS: list[tuple[int, list[str]]] = [
+    (1, [
+        # status: 'pending' (per-article rows and reuse written, corpus stages not yet run for
+        # it) or 'done'. seq: arrival order in the store (analysis order).
+        """CREATE TABLE articles (
+            id VARCHAR PRIMARY KEY, seq BIGINT NOT NULL, status VARCHAR NOT NULL,
+            source_path VARCHAR NOT NULL, source_index INTEGER,
+            title VARCHAR, outlet VARCHAR, url VARCHAR, byline VARCHAR, dateline VARCHAR,
+            published VARCHAR, published_basis VARCHAR NOT NULL, wire VARCHAR[], language VARCHAR,
+            text VARCHAR NOT NULL, removed VARCHAR[], loaded VARCHAR, extra VARCHAR)""",
+        """CREATE TABLE rejected (
+            source_path VARCHAR NOT NULL, source_index INTEGER NOT NULL, reason VARCHAR NOT NULL,
+            seq BIGINT NOT NULL, PRIMARY KEY (source_path, source_index))""",
+        # per-article annotations (the linguistic analysis, run once per article)
+        "CREATE TABLE times (article VARCHAR NOT NULL, pos INTEGER NOT NULL, data VARCHAR NOT NULL)",
+        """CREATE TABLE quotes (id VARCHAR NOT NULL, article VARCHAR NOT NULL, pos INTEGER NOT NULL,
+            speaker VARCHAR, data VARCHAR NOT NULL)""",
+        "CREATE TABLE mentions (article VARCHAR PRIMARY KEY, data VARCHAR NOT NULL)",
+        "CREATE TABLE event_mentions (article VARCHAR PRIMARY KEY, data VARCHAR NOT NULL)",
+        "CREATE TABLE story_features (article VARCHAR PRIMARY KEY, data VARCHAR NOT NULL)",
+        # reuse features: content hash and MinHash signature, LSH band keys, fingerprints
+        "CREATE TABLE reuse_sig (article VARCHAR PRIMARY KEY, content BLOB NOT NULL, sig BLOB NOT NULL)",
+        "CREATE TABLE reuse_band (key BIGINT NOT NULL, article VARCHAR NOT NULL)",
+        "CREATE TABLE reuse_fp (hash UBIGINT NOT NULL, article VARCHAR NOT NULL)",
+        "CREATE TABLE reuse_quote (hash UBIGINT NOT NULL, article VARCHAR NOT NULL)",
+        # reuse pairs; lo/hi: the seqs of the pair, for the analysis order
+        """CREATE TABLE reuse (a VARCHAR NOT NULL, b VARCHAR NOT NULL, lo BIGINT NOT NULL,
+            hi BIGINT NOT NULL, data VARCHAR NOT NULL)""",
+        # corpus level
+        "CREATE TABLE entities (id VARCHAR NOT NULL, pos INTEGER NOT NULL, data VARCHAR NOT NULL)",
+        "CREATE TABLE events (id VARCHAR NOT NULL, pos INTEGER NOT NULL, data VARCHAR NOT NULL)",
+        "CREATE TABLE story_state (key INTEGER PRIMARY KEY, data VARCHAR NOT NULL)",
+        """CREATE TABLE stories (key INTEGER PRIMARY KEY, id VARCHAR NOT NULL, title VARCHAR,
+            start_date VARCHAR, end_date VARCHAR, articles VARCHAR[] NOT NULL)""",
+        "CREATE TABLE story_articles (story INTEGER NOT NULL, article VARCHAR NOT NULL)",
+        "CREATE TABLE storylines (id VARCHAR NOT NULL, data VARCHAR NOT NULL, stories VARCHAR[] NOT NULL)",
+        "CREATE INDEX reuse_band_key ON reuse_band (key)",
+        "CREATE INDEX reuse_fp_hash ON reuse_fp (hash)",
+        "CREATE INDEX reuse_quote_hash ON reuse_quote (hash)",
+        "CREATE INDEX story_articles_article ON story_articles (article)",
+    ]),
+]
+
+LATEST = MIGRATIONS[-1][0]
+
+
+def current_version(con) -> int:
+    con.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)")
+    row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def migrate(con, path: str) -> int:
+    """Bring the store at ``path`` to the latest schema; return the version it is at."""
+    version = current_version(con)
+    if version > LATEST:
+        raise StoreError(f"{path}: store schema version {version} is newer than this rashomon "
+                         f"knows ({LATEST}); upgrade rashomon to open it")
+    for step, statements in MIGRATIONS:
+        if step <= version:
+            continue
+        con.execute("BEGIN TRANSACTION")
+        try:
+            for sql in statements:
+                con.execute(sql)
+            con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(step)])
+            con.execute("COMMIT")
+        except Exception as e:
+            con.execute("ROLLBACK")
+            raise StoreError(f"{path}: migration to schema version {step} failed: {e}") from e
+        version = step
+    return version

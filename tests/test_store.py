@@ -1,0 +1,135 @@
+"""The embedded store: one add equals analyze, re-adding is a no-op, later adds join what is
+stored, migrations, an interrupted corpus step completed by the next add. Our own example corpus."""
+import shutil
+from pathlib import Path
+
+import pytest
+
+import rashomon
+from rashomon.output import validate
+from rashomon.reuse import find_reuse
+from rashomon.store import StoreError, open_store
+from rashomon.store import corpus as store_corpus
+from rashomon.store.schema import LATEST
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "examples" / "corpus"
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    d = tmp_path_factory.mktemp("corpus") / "corpus"
+    shutil.copytree(CORPUS, d)
+    return d
+
+
+@pytest.fixture(scope="module")
+def batch(corpus):
+    return rashomon.analyze(corpus).to_json()
+
+
+@pytest.fixture(scope="module")
+def full_store(corpus, tmp_path_factory):
+    path = tmp_path_factory.mktemp("db") / "full.duckdb"
+    with open_store(path) as s:
+        res = s.add(corpus)
+        doc = s.analysis().to_json()
+    return path, res, doc
+
+
+def test_store_one_add_equals_analyze(full_store, batch):
+    _path, res, doc = full_store
+    validate(doc)
+    assert len(res.new) == len(batch["articles"]) and res.present == 0
+    assert len(res.rejected) == len(batch["rejected"])
+    for key in batch:
+        assert doc[key] == batch[key], key
+
+
+def test_store_readd_is_noop(full_store, corpus):
+    path, first, doc = full_store
+    with open_store(path) as s:
+        before = s.counts()
+        res = s.add(corpus)
+        assert res.new == [] and res.present == len(first.new)
+        assert s.counts() == before
+        assert s.analysis().to_json() == doc
+
+
+def test_store_later_add_joins_stored_stories_entities_and_reuse(corpus, tmp_path, full_store):
+    first = sorted(corpus.glob("0[1-3]*"))
+    with open_store(tmp_path / "inc.duckdb") as s:
+        r1 = s.add(first)
+        old = set(r1.new)
+        r2 = s.add(corpus)
+        assert r2.present == len(old) and set(r2.new).isdisjoint(old)
+        an = s.analysis()
+        validate(an.to_json())
+        ids = [a.id for a in an.articles]
+        assert len(ids) == len(set(ids)) == len(full_store[2]["articles"])
+        in_stories = [a for st in an.stories for a in st["articles"]]
+        assert sorted(in_stories) == sorted(ids)  # every article in exactly one story
+        # a story that mixes the first add's articles with the second's
+        assert any(old & set(st["articles"]) and set(st["articles"]) - old for st in an.stories)
+        # entities resolved across the two adds
+        assert any({m["article"] for m in e["mentions"]} & old
+                   and {m["article"] for m in e["mentions"]} - old for e in an.entities)
+        # reuse pairs between a stored article and a new one were found
+        assert any((r["a"] in old) != (r["b"] in old) for r in an.reuse)
+        # quotes keep speakers that are entities of the store
+        ent = {e["id"] for e in an.entities}
+        assert all(q["speaker"] is None or q["speaker"] in ent for q in an.quotes)
+        assert any(q["speaker"] for q in an.quotes)
+
+
+def test_store_incremental_reuse_finds_the_batch_pairs(corpus, tmp_path, full_store):
+    """One article per transaction: the SQL candidates against stored features give the pairs
+    the in-memory batch gives."""
+    with open_store(tmp_path / "one.duckdb") as s:
+        s.add(corpus, batch_size=1)
+        an = s.analysis()
+    key = lambda r: (frozenset((r["a"], r["b"])), r["kind"])  # noqa: E731
+    expected = find_reuse(an.articles)
+    assert expected, "the example corpus has reuse pairs"
+    assert sorted(map(key, an.reuse), key=str) == sorted(map(key, expected), key=str)
+
+
+def test_store_interrupted_corpus_step_is_completed_by_next_add(corpus, tmp_path, monkeypatch, full_store):
+    path = tmp_path / "crash.duckdb"
+
+    def crash(*a, **k):
+        raise RuntimeError("killed")
+
+    with open_store(path) as s:
+        with monkeypatch.context() as m:
+            m.setattr(store_corpus, "update_storylines", crash)
+            with pytest.raises(RuntimeError):
+                s.add(corpus)
+        c = s.counts()
+        assert c["articles"] == len(full_store[1].new) == c["pending"]
+        assert c["stories"] == 0 and c["entities"] == 0  # the corpus transaction was rolled back
+        res = s.add(corpus)
+        assert res.new == [] and res.completed_pending == c["articles"]
+        assert s.counts()["pending"] == 0
+        assert s.analysis().to_json() == full_store[2]
+
+
+def test_store_schema_is_versioned_and_newer_refused(tmp_path):
+    path = tmp_path / "v.duckdb"
+    with open_store(path) as s:
+        assert s.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == str(LATEST)
+        s.con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(LATEST + 1)])
+    with pytest.raises(StoreError, match="newer"):
+        open_store(path)
+    with pytest.raises(StoreError, match="no store here"):
+        open_store(tmp_path / "missing.duckdb", read_only=True)
+
+
+def test_store_story_lookup_by_prefix(full_store):
+    path, _res, doc = full_store
+    with open_store(path, read_only=True) as s:
+        st = doc["stories"][0]
+        assert s.story(st["id"][:14]) == st
+        with pytest.raises(StoreError, match="no story"):
+            s.story("story-nope")
+        assert s.story_of(st["articles"][0]) == st["id"]
