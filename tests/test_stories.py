@@ -201,3 +201,69 @@ def test_storylines_relation_defaults_to_follow_up():
     assert relation(calm, calm) == "follow-up"
     hot = relation_rates([("Rockets and air strikes killed nine; the truce collapsed.", None, "")])
     assert relation(calm, hot) in {"escalation", "reversal"}
+
+
+# one conflict, two developments three weeks apart: the same actors, places and figures
+TRUCE_SIGNED = [
+    art("s1", "The Dunmore Front and the Alvar government signed a 60-day truce in Harven on "
+        "Tuesday. Commander Ruth Sandor and Interior Minister Paul Ostrow shook hands after talks "
+        "mediated by envoy Clara Wendt. The truce covers the Keld valley.",
+        "Dunmore Front and Alvar government sign 60-day truce", "2031-03-11"),
+    art("s2", "Envoy Clara Wendt said the 60-day truce signed in Harven by Commander Ruth Sandor of "
+        "the Dunmore Front and Minister Paul Ostrow would hold in the Keld valley. Both sides "
+        "signed the truce after two weeks of talks.", "Truce signed in Harven", "2031-03-12"),
+]
+TRUCE_OVER = [
+    art("s3", "Commander Ruth Sandor of the Dunmore Front declared the 60-day truce with the Alvar "
+        "government over on Saturday after army shelling in the Keld valley killed four villagers. "
+        "Minister Paul Ostrow blamed the Front; envoy Clara Wendt urged a return to Harven.",
+        "Dunmore Front declares truce over after Keld valley shelling", "2031-04-05"),
+    art("s4", "The truce signed in Harven collapsed on Saturday: Ruth Sandor said the Dunmore Front "
+        "was no longer bound by it after shelling killed four villagers in the Keld valley. "
+        "Paul Ostrow said the Alvar army had answered an attack. Clara Wendt called both sides.",
+        "Harven truce collapses as Dunmore Front quits", "2031-04-06"),
+]
+
+
+def test_stories_follow_up_weeks_later_is_a_new_story_in_one_storyline():
+    an = run(TRUCE_SIGNED + TRUCE_OVER + OTHER)
+    assert ["s1", "s2"] in groups(an) and ["s3", "s4"] in groups(an)
+    storylines_stage(an)
+    story_of = {a: s["id"] for s in an.stories for a in s["articles"]}
+    line = next(x for x in an.storylines if story_of["s1"] in x["stories"])
+    assert line["stories"] == [story_of["s1"], story_of["s3"]]
+    assert line["links"][0]["relation"] == "reversal"
+
+
+def test_stories_follow_up_days_later_stays_in_the_story():
+    # the same developments, two days apart instead of three weeks: one story
+    near = [art(a.id, a.text, a.title, p) for a, p in zip(TRUCE_OVER, ["2031-03-13", "2031-03-13"])]
+    assert ["s1", "s2", "s3", "s4"] in groups(run(TRUCE_SIGNED + near))
+
+
+def test_stories_undated_article_joins_only_when_clearly_similar():
+    loose = LOOSE
+    close = art("u2", "The 60-day truce signed in Harven by Ruth Sandor of the Dunmore Front and "
+                "Minister Paul Ostrow of the Alvar government covers the Keld valley, envoy Clara "
+                "Wendt said after the talks.", "Sandor and Ostrow sign Harven truce")
+    g = groups(run(TRUCE_SIGNED + [loose, close]))
+    assert ["s1", "s2", "u2"] in g
+    assert ["u1"] in g
+
+
+LOOSE = art("u1", "Dunmore Front fighters attacked an army convoy near Ost Hallin, far from the "
+            "Keld valley, and Alvar warplanes struck two Front camps in reply. Officials said the "
+            "fighting had nothing to do with the talks.", "Convoy attacked near Ost Hallin")
+
+
+def test_storylines_undated_story_comes_after_the_dated_ones():
+    loose = art("u1", "Dunmore Front fighters attacked an Alvar army convoy near Ost Hallin, and Alvar "
+                "warplanes struck two Front camps in the Keld valley in reply. Ruth Sandor said the "
+                "talks were not affected.", "Dunmore Front attacks Alvar convoy")
+    an = run(TRUCE_SIGNED + TRUCE_OVER + [loose])
+    storylines_stage(an)
+    story_of = {a: s["id"] for s in an.stories for a in s["articles"]}
+    assert story_of["u1"] not in (story_of["s1"], story_of["s3"])
+    assert len(an.storylines) == 1
+    assert an.storylines[0]["stories"] == [story_of["s1"], story_of["s3"], story_of["u1"]]
+    assert an.storylines[0]["start"] == "2031-03-11" and an.storylines[0]["end"] == "2031-04-06"

@@ -3,7 +3,9 @@
 State per story: the sum of its articles' unit TF-IDF vectors per family (pruned to the strongest
 ``CENTROID_TERMS`` terms), entity counts, date range, article ids. Candidates come from an inverted
 index on each story's top terms; stories older than ``max_gap_days`` move to an archive
-that only undated articles consult. The whole
+that only undated articles consult (by then the time term is at its floor anyway). The decision
+(``score``): weighted cosines, names and numbers decayed by the date gap, plus the time evidence
+(``closeness``), minus the threshold. The whole
 state is plain JSON data (``to_state`` / ``from_state``).
 """
 from __future__ import annotations
@@ -105,19 +107,47 @@ class StoryClusterer:
 
     # -- scoring
     def closeness(self, day: int | None, story: _Story) -> float:
+        """The time evidence that the article belongs to the story, in [time_floor, 1].
+
+        Both dated: ``floor + (1 - floor) * exp(-gap / time_scale_days)``, the gap measured to the
+        story's date range (0 inside it). A negative floor makes a gap of weeks evidence *against*:
+        the same actors weeks later are a new development (a storyline), so only a near-duplicate
+        content can still join (a noisy header date). One side undated: ``time_half`` (the content
+        must carry the decision, so it is set below the both-undated value: an undated article
+        joins a dated story only when clearly similar). Both undated: ``time_unknown``."""
         w = self.weights
-        if day is None or story.first is None:
+        if day is None and story.first is None:
             return w["time_unknown"]
+        if day is None or story.first is None:
+            return w.get("time_half", w["time_unknown"])
         gap = max(0, story.first - day, day - story.last)
-        return math.exp(-gap / w["time_scale_days"])
+        floor = w.get("time_floor", 0.0)
+        return floor + (1.0 - floor) * math.exp(-gap / w["time_scale_days"])
+
+    def gap(self, day: int | None, story: _Story) -> int | None:
+        """Days between the article's date and the story's date range (0 inside it); None if
+        either is undated."""
+        if day is None or story.first is None:
+            return None
+        return max(0, story.first - day, day - story.last)
 
     def score(self, vecs: Mapping[str, Mapping[str, float]], day: int | None,
               story: _Story) -> float:
+        """Weighted per-family cosines with the story centroid, plus the time evidence, minus the
+        threshold: join when positive. The cosines of names and numbers decay with the gap between
+        dated article and story (``entity_scale_days``): the same people, places, figures and
+        dates weeks later mark the same storyline (a follow-up recalls them), not the same story;
+        what happened (the words) does not decay."""
         w = self.weights
         s = -w["threshold"] + w["time"] * self.closeness(day, story)
+        gap = self.gap(day, story)
+        scale = w.get("entity_scale_days", 0.0)
+        decay = math.exp(-gap / scale) if gap and scale > 0 else 1.0
         for f in FAMILIES:
             n, wf = story.norms[f], w[f]
             if n:
+                if f != "words":
+                    wf *= decay
                 cen = story.centroid[f]
                 s += wf * sum(x * cen.get(t, 0.0) for t, x in vecs[f].items()) / n
         return s
@@ -172,12 +202,12 @@ class StoryClusterer:
                 self._reindex(s)
 
     # -- adding
-    def add(self, features: ArticleFeatures, *, count: bool = True) -> int:
-        """Put the article in the best story, or open a new one; return the story's key."""
-        if count:
-            self.count(features)
-        vecs = {f: self.vector(features, f) for f in FAMILIES}
-        day = features.day
+    def best(self, features: ArticleFeatures) -> tuple[int | None, float]:
+        """The story the article would join and its score (None, 0.0 when it would open a new
+        one), without changing anything."""
+        return self._best({f: self.vector(features, f) for f in FAMILIES}, features.day)
+
+    def _best(self, vecs, day: int | None) -> tuple[int | None, float]:
         best, best_score = None, 0.0
         for k in self.candidates(vecs, undated=day is None):
             st = self.stories[k]
@@ -185,14 +215,25 @@ class StoryClusterer:
                 continue
             sc = self.score(vecs, day, st)
             if sc > best_score:
-                best, best_score = st, sc
+                best, best_score = k, sc
+        return best, best_score
+
+    def add(self, features: ArticleFeatures, *, count: bool = True) -> int:
+        """Put the article in the best story, or open a new one; return the story's key."""
+        if count:
+            self.count(features)
+        vecs = {f: self.vector(features, f) for f in FAMILIES}
+        day = features.day
+        key, _ = self._best(vecs, day)
         self.arrivals += 1
-        if best is None:
+        if key is None:
             best = _Story(key=self.next_key, centroid={f: {} for f in FAMILIES},
                           norms={f: 0.0 for f in FAMILIES}, entity_counts={}, first=None,
                           last=None, articles=[], last_seen=self.arrivals)
             self.stories[best.key] = best
             self.next_key += 1
+        else:
+            best = self.stories[key]
         self._join(best, features, vecs)
         if day is not None and (self.latest_day is None or day > self.latest_day):
             self.latest_day = day

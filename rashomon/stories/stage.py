@@ -13,6 +13,17 @@ def arrival_order(features: Iterable[ArticleFeatures]) -> list[ArticleFeatures]:
     return sorted(features, key=lambda f: (f.day is None, f.day or 0, f.id))
 
 
+def _easy_first(undated: list[ArticleFeatures], clusterer: StoryClusterer) -> list[ArticleFeatures]:
+    """Undated articles have no place in time: they come after the dated ones, the clearest
+    first (highest score against the stories so far, then id), so that a doubtful one meets
+    stories already shaped by the sure ones instead of shaping them. One look-up each."""
+    if not undated:
+        return []
+    scored = [(clusterer.best(f)[1], f.id, f) for f in undated]
+    scored.sort(key=lambda x: (-x[0], x[1]))
+    return [f for _, _, f in scored]
+
+
 def _docs_for(analysis: Analysis, docs) -> list:
     if docs is None:
         return [None] * len(analysis.articles)
@@ -69,7 +80,11 @@ def stories_stage(analysis: Analysis, docs=None, *, weights: Mapping[str, float]
         for f in feats:
             clusterer.count(f)
     keys: dict[int, list[ArticleFeatures]] = {}
-    for f in arrival_order(feats):
+    ordered = arrival_order(feats)
+    dated = [f for f in ordered if f.day is not None]
+    for f in dated:
+        keys.setdefault(clusterer.add(f, count=not fresh), []).append(f)
+    for f in _easy_first([f for f in ordered if f.day is None], clusterer):
         keys.setdefault(clusterer.add(f, count=not fresh), []).append(f)
     stories = []
     for members in keys.values():

@@ -6,7 +6,10 @@ no more than ``max_gap_days`` earlier, and the resemblance reaches ``min_similar
 form trees; each tree of two or more stories is a storyline, ordered by date. A link's relation
 comes from ``data/storyline_relations.tsv``: the relation whose words are markedly more frequent
 in the later story than in the earlier one (title and lead counted more), else "follow-up".
-Undated stories are not linked: without dates, "later" cannot be told.
+An undated story (no article with a date) is linked to the dated story it resembles most, with
+the same bar and no gap limit, and placed after the dated stories of that storyline: without a
+date, "later" cannot be told, and the clusterer already keeps it apart from the dated stories.
+Undated stories are not linked among themselves.
 """
 from __future__ import annotations
 
@@ -111,11 +114,9 @@ def storylines_stage(analysis: Analysis, docs=None, *, min_similarity: float = M
         df.update("@" + k for k in f.family("names"))
     idf = lambda t: 1.0 + math.log((n + 1) / (df.get(t, 0) + 0.5))  # noqa: E731
 
-    dated = []
+    dated, undated = [], []
     for st in analysis.stories:
         start, end = _day(st.get("start")), _day(st.get("end"))
-        if start is None or end is None:
-            continue
         words: Counter = Counter()
         names: Counter = Counter()
         for aid in st["articles"]:
@@ -123,8 +124,12 @@ def storylines_stage(analysis: Analysis, docs=None, *, min_similarity: float = M
             names.update({"@" + k: v for k, v in feats[aid].family("names").items()})
         vw = _unit({t: (1 + math.log(c)) * idf(t) for t, c in words.items() if c > 0})
         vn = _unit({t: (1 + math.log(c)) * idf(t) for t, c in names.items() if c > 0})
-        dated.append((start, end, st["id"], vw, vn, st))
+        if start is None or end is None:
+            undated.append((None, None, st["id"], vw, vn, st))
+        else:
+            dated.append((start, end, st["id"], vw, vn, st))
     dated.sort(key=lambda x: (x[0], x[2]))
+    undated.sort(key=lambda x: x[2])
 
     parent: dict[str, str] = {}
     similarity: dict[str, float] = {}
@@ -140,6 +145,21 @@ def storylines_stage(analysis: Analysis, docs=None, *, min_similarity: float = M
             parent[sid] = best
             similarity[sid] = round(best_sim, 3)
 
+    # an undated story joins the storyline of the dated story it resembles most (same bar, any
+    # gap); with no date it cannot be placed among them, so it comes after the dated stories
+    late: dict[str, list] = {}
+    for item in undated:
+        _s, _e, sid, vw, vn, _st = item
+        best, best_sim = None, min_similarity
+        for _ps, _pe, pid, pw, pn, _p in dated:
+            sim = 0.5 * _cos(vw, pw) + 0.5 * _cos(vn, pn)
+            if sim >= best_sim:
+                best, best_sim = pid, sim
+        if best is not None:
+            parent[sid] = best
+            similarity[sid] = round(best_sim, 3)
+            late.setdefault(best, []).append(item)
+
     def root(s: str) -> str:
         while s in parent:
             s = parent[s]
@@ -148,8 +168,10 @@ def storylines_stage(analysis: Analysis, docs=None, *, min_similarity: float = M
     groups: dict[str, list] = {}
     for item in dated:
         groups.setdefault(root(item[2]), []).append(item)
+    for pid, items in late.items():
+        groups[root(pid)].extend(items)
     texts = {}
-    for item in dated:
+    for item in dated + [x for items in late.values() for x in items]:
         st = item[5]
         texts[item[2]] = relation_rates([
             (by_id[a][1].text, by_id[a][1].title, feats[a].lead) for a in st["articles"]])
@@ -166,7 +188,7 @@ def storylines_stage(analysis: Analysis, docs=None, *, min_similarity: float = M
             "stories": ids,
             "links": links,
             "start": date.fromordinal(members[0][0]).isoformat(),
-            "end": date.fromordinal(max(m[1] for m in members)).isoformat(),
+            "end": date.fromordinal(max(m[1] for m in members if m[1] is not None)).isoformat(),
         })
     lines.sort(key=lambda x: (x["start"], x["id"]))
     analysis.storylines = lines
