@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass
 
 from ..model import Analysis, Article, Loaded
+from ..reuse.text import quoted_ranges
 from .lexicon import Hit, Lexicon, lexicon, norm, tokens
 
 __all__ = ["loaded_stage", "find_loaded", "contrast_pairs", "QuotedLoaded", "quoted_ranges"]
@@ -34,7 +35,6 @@ SPAN_MAX_WORDS = 3  # mark the whole loaded side when it is this short, else its
 PLAIN = {"said", "say", "says", "saying", "told", "tell", "tells", "stated", "added", "noted",
          "reported", "announced", "according", "the", "a", "an", "of", "to", "in", "on", "and",
          "that", "as", "by", "for", "with", "from", "at", "it", "its", "their", "his", "her"}
-QUOTE_CHARS = re.compile(r'[“”"«»„\n]')
 
 
 @dataclass
@@ -48,25 +48,6 @@ class QuotedLoaded(Loaded):
         if not self.quoted:
             out.pop("quoted", None)
         return out
-
-
-def quoted_ranges(text: str) -> list[tuple[int, int]]:
-    """Character ranges between paired quotation marks within a paragraph (straight or curly)."""
-    out = []
-    open_at = -1
-    for m in QUOTE_CHARS.finditer(text):
-        c = m.group()
-        if c == "\n":
-            open_at = -1
-        elif open_at < 0:
-            if c not in "”»":
-                open_at = m.end()
-        elif c not in "“«„" and m.start() > open_at:
-            out.append((open_at, m.start()))
-            open_at = -1
-        elif c in "“«„":
-            open_at = m.end()
-    return out
 
 
 def _inside(ranges: list[tuple[int, int]], s: int, e: int) -> bool:
