@@ -211,3 +211,11 @@ def test_times_with_doc_gives_the_same_dates():
     with_doc = {t["text"]: t["value"] for t in find_times(a, nlp(text))}
     assert with_doc == {"Sunday": "2021-03-14", "January": "2021-01", "June 4, 2019": "2019-06-04"}
     assert with_doc == {t["text"]: t["value"] for t in find_times(a)}
+
+
+def test_times_modal_in_a_relative_clause_does_not_make_the_date_future():
+    art = Article(id="t-rel", source=Source("x", 0), published="2024-03-10", published_basis="given",
+                  text="On Saturday, the harbour council - which would likely include the mayor - "
+                       "issued a statement.")
+    (t,) = [t for t in find_times(art) if t["text"] == "Saturday"]
+    assert t["value"] == "2024-03-09"

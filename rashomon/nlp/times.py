@@ -320,6 +320,9 @@ _NOT_PAST = {"scheduled", "expected", "planned", "proposed", "intended", "needed
              "detailed", "advanced", "combined", "increased", "reduced", "added", "wed", "shed"}
 # modals: they mark a future only weakly ("must implement a resolution passed in January")
 _WEAK_FUTURE = {"must", "should", "could", "can", "would"}
+# a modal inside a relative clause ("the council, which would oversee ...") says nothing about
+# the tense of the main clause the date belongs to
+_RELATIVE_BEFORE = re.compile(r"\b(?:which|who|that)(?:\s+\w+)?\s+$", re.I)
 _REPORTED_BEFORE = re.compile(
     r"\b(?:said|announced|told\s+\w+|signaled|signalled|warned|promised|pledged|vowed|decided|"
     r"agreed|added|stated|declared|insisted|threatened)\b(?:\s+that)?(?:\s+[\w’'.-]+){0,4}\s+$",
@@ -353,6 +356,9 @@ def _tense_regex(text: str, start: int, end: int, strong_future: bool = False) -
                 if w == "would" and _REPORTED_BEFORE.search(
                         text, max(0, base + c.start() - 45), base + c.start()):
                     continue  # "announced it would ...": future of a past moment, not of now
+                if sign > 0 and w in _WEAK_FUTURE and _RELATIVE_BEFORE.search(
+                        text, max(0, base + c.start() - 20), base + c.start()):
+                    continue
                 dist = (start - (base + c.end())) if before else (c.start())
                 if not before:
                     dist += 10  # cues before the expression govern it more often
