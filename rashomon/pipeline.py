@@ -23,8 +23,7 @@ results from one stage to the next (story features, ...), never the raw parses."
 
 def iter_articles(paths: Iterable[str | PathLike]) -> Iterator[Article | Rejection]:
     """Stream articles (and rejections) from the inputs, one document at a time."""
-    from .ingest import read_inputs
-    from .ingest.build import build
+    from .ingest import build, read_inputs
     from .ingest.clean import RepeatedLines
 
     paths = list(paths)

@@ -1,20 +1,12 @@
 """Ingest: readers (one per format), HTML extraction, cleaning, splitting and metadata.
 
-``read_inputs(paths)`` streams RawDoc and Rejection items; ``build_articles(raw)`` turns one
-RawDoc into one or more Articles (a scraped page may carry several articles).
+``read_inputs(paths)`` streams RawDoc and Rejection items; ``build(raw, repeated)`` turns one
+RawDoc into one or more Articles (a scraped page may carry several articles), given the lines
+that recur across a site's files (``clean.RepeatedLines``, a cheap pre-pass).
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from ..model import Article, RawDoc, Rejection
+from .build import build
 from .readers import read_inputs
 
-__all__ = ["read_inputs", "build_articles"]
-
-
-def build_articles(raw: RawDoc) -> Iterator[Article | Rejection]:
-    """Clean, split and annotate one document with metadata."""
-    from .build import build
-
-    yield from build(raw)
+__all__ = ["read_inputs", "build"]
