@@ -43,9 +43,10 @@ def _stories(analysis: Analysis, ctx: dict) -> None:
     stories_stage(analysis, features=ctx.get("story_features"))
 
 
-def _story_dates(analysis: Analysis, ctx: dict) -> None:
+def infer_story_dates(analysis: Analysis) -> set[str]:
     """An undated article in a story with dated articles takes the story's first date as an
-    ``inferred`` publication date, and its relative dates are resolved again against it."""
+    ``inferred`` publication date, and its relative dates are resolved again against it (its
+    times replaced). Returns the ids of the articles dated so."""
     from .nlp.times import find_times
 
     by_id = {a.id: a for a in analysis.articles}
@@ -61,6 +62,11 @@ def _story_dates(analysis: Analysis, ctx: dict) -> None:
         analysis.times = [t for t in analysis.times if t["article"] not in redo]
         for aid in sorted(redo):
             analysis.times.extend(find_times(by_id[aid], None))
+    return redo
+
+
+def _story_dates(analysis: Analysis, ctx: dict) -> None:
+    infer_story_dates(analysis)
 
 
 def _storylines(analysis: Analysis, ctx: dict) -> None:

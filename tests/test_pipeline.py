@@ -1,6 +1,6 @@
 """The runner's own stages: story-inferred dates, and the order of the corpus stages."""
 from rashomon.model import Analysis, Article, Source
-from rashomon.pipeline import _story_dates, corpus_stages
+from rashomon.pipeline import corpus_stages, infer_story_dates
 
 
 def _art(i, text, published=None):
@@ -14,7 +14,7 @@ def test_pipeline_undated_article_takes_its_story_date_and_resolves_again():
     alone = _art(2, "A ferry was delayed on Sunday.")
     an = Analysis(articles=[dated, undated, alone],
                   stories=[{"id": "s1", "articles": ["a0", "a1"]}, {"id": "s2", "articles": ["a2"]}])
-    _story_dates(an, {})
+    assert infer_story_dates(an) == {"a1"}
     assert (undated.published, undated.published_basis) == ("2025-06-15", "inferred")
     assert alone.published is None  # no dated article in its story: nothing to infer from
     sunday = [t for t in an.times if t["article"] == "a1" and t["text"] == "Sunday"]

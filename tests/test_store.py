@@ -133,3 +133,84 @@ def test_store_story_lookup_by_prefix(full_store):
         with pytest.raises(StoreError, match="no story"):
             s.story("story-nope")
         assert s.story_of(st["articles"][0]) == st["id"]
+
+
+# Our own fictional story for the "story dates" stage: two dated reports of a barrier failure
+# and an undated rewrite that says "on Sunday" (no reuse pair, so only its story can date it).
+STORY_DATES = {
+    "01_wire.txt": """Flood barrier fails at Merrow harbour; 300 homes evacuated
+
+By Ana Pellis
+Monday, October 6, 2025 - 09:10 GMT
+
+MERROW, Oct 6 (NPW) - The tidal barrier protecting the harbour district of Merrow failed on Sunday night, flooding the lower town and forcing the evacuation of about 300 homes, the Merrow harbour authority said.
+
+Harbour master Tomas Brekke said a hydraulic gate of the barrier jammed half open as a storm surge arrived from the Kessel Sea. "The gate did not close, and the water came over the quay within minutes," Brekke told reporters at the harbour office.
+
+Mayor Ilse Varga said no one had been hurt and that families were being housed in the Merrow sports hall. She said the town council would ask the regional government for emergency funds to repair the barrier, which was built in 1987.
+
+The Kessel Coast Engineering company, which maintains the barrier, said its engineers were inspecting the jammed gate and would report to the harbour authority on Tuesday.
+""",
+    "02_herald.txt": """Merrow counts the cost after barrier failure floods lower town
+
+By Rui Dantas
+October 7, 2025
+
+Residents of Merrow returned to waterlogged homes on Tuesday after the failure of the harbour tidal barrier flooded the lower town on Sunday night.
+
+The Merrow harbour authority said a hydraulic gate jammed during the storm surge from the Kessel Sea. Harbour master Tomas Brekke said engineers from Kessel Coast Engineering were still inspecting the barrier.
+
+Mayor Ilse Varga said the council had asked the regional government for emergency funds and that about 300 evacuated families were still in the Merrow sports hall. Shop owners on the quay said the flood had ruined their stock.
+""",
+    "03_blog.txt": """Merrow barrier: what went wrong
+
+The tidal barrier at Merrow harbour let the Kessel Sea into the lower town on Sunday, when one of its hydraulic gates jammed as the storm surge came in. About 300 homes were evacuated and their families moved to the Merrow sports hall.
+
+Harbour master Tomas Brekke blamed the jammed gate. Mayor Ilse Varga wants emergency funds from the regional government to repair the barrier, and Kessel Coast Engineering, which maintains it, has sent engineers to inspect it.
+""",
+}
+
+
+@pytest.fixture
+def dated_story(tmp_path) -> Path:
+    d = tmp_path / "merrow"
+    d.mkdir()
+    for name, text in STORY_DATES.items():
+        (d / name).write_text(text, encoding="utf-8")
+    return d
+
+
+def _times(an) -> list[dict]:
+    return sorted(an.times, key=lambda t: (t["article"], t["start"]))
+
+
+def test_store_story_dates_undated_article_takes_its_story_date(dated_story, tmp_path):
+    batch = rashomon.analyze(dated_story)
+    with open_store(tmp_path / "sd.duckdb") as s:
+        s.add(dated_story)
+        an = s.analysis()
+        blog = next(a for a in an.articles if a.source.path.endswith("03_blog.txt"))
+        assert (blog.published, blog.published_basis) == ("2025-10-06", "inferred")
+        assert {t["text"]: t["value"] for t in an.times if t["article"] == blog.id} == {"Sunday": "2025-10-05"}
+        assert s.con.execute("SELECT article FROM story_dated").fetchall() == [(blog.id,)]
+        doc, ref = an.to_json(), batch.to_json()
+        assert doc["articles"] == ref["articles"]
+        assert _times(an) == _times(batch)
+
+
+def test_store_story_dates_move_when_a_later_add_brings_an_earlier_date(dated_story, tmp_path):
+    """Undated rewrite and the later report first (story date Oct 7); the earlier wire report
+    joins in a second add and the rewrite's date and times move to Oct 6 / its Sunday."""
+    with open_store(tmp_path / "sd2.duckdb") as s:
+        s.add([dated_story / "02_herald.txt", dated_story / "03_blog.txt"])
+        blog = next(a for a in s.articles() if a.source.path.endswith("03_blog.txt"))
+        assert (blog.published, blog.published_basis) == ("2025-10-07", "inferred")
+        s.add(dated_story)
+        an = s.analysis()
+        assert len(an.stories) == 1
+        blog = next(a for a in an.articles if a.id == blog.id)
+        assert (blog.published, blog.published_basis) == ("2025-10-06", "inferred")
+        assert {t["text"]: t["value"] for t in an.times if t["article"] == blog.id} == {"Sunday": "2025-10-05"}
+        batch = rashomon.analyze(dated_story)
+        assert sorted(a.id for a in an.articles) == sorted(a.id for a in batch.articles)
+        assert _times(an) == _times(batch)

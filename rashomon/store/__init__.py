@@ -13,9 +13,9 @@ How an ``add`` runs, so that a killed one leaves the store consistent:
    ``pending``), their reuse features and their reuse pairs with every article stored before
    them (undated copies take their dates), then their linguistic analysis (times, quotes,
    mentions, event mentions, story features; ``rashomon.store.annotate``);
-2. then one transaction for the corpus level over every ``pending`` article: stories, entities,
-   quote speakers, events, storylines, loaded wording (``rashomon.store.corpus``), and the
-   articles turn ``done``.
+2. then one transaction for the corpus level over every ``pending`` article: stories, story
+   dates, entities, quote speakers, events, storylines, loaded wording
+   (``rashomon.store.corpus``), and the articles turn ``done``.
 
 A process killed in step 1 loses at most the batch it was in (rolled back: it is new again for
 the next ``add``); killed in step 2, it leaves the articles ``pending``, and the next ``add`` (even
@@ -303,7 +303,8 @@ class Store:
     def complete(self, res: AddResult | None = None) -> AddResult:
         """Step 2 (see the module doc): the corpus stages over every pending article, in one
         transaction. A no-op when nothing is pending."""
-        from .corpus import update_entities_events, update_loaded, update_stories, update_storylines
+        from .corpus import (update_entities_events, update_loaded, update_stories, update_story_dates,
+                             update_storylines)
 
         res = res or AddResult()
         con = self.con
@@ -317,6 +318,8 @@ class Store:
         try:
             touched, old_ids = update_stories(con, pending)
             t = res.tick("stories", t)
+            update_story_dates(con, touched, self.articles)
+            t = res.tick("story_dates", t)
             update_entities_events(con)
             t = res.tick("entities_events", t)
             update_storylines(con, touched, old_ids, self.articles)

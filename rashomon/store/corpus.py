@@ -5,6 +5,10 @@
   added in arrival order (what ``stories_stage`` does for a fresh batch, so one ``add`` into an
   empty store gives the stories ``analyze`` gives), and only the stories they joined are
   rewritten. Titles of untouched stories are not recomputed with the new IDF.
+* story dates: as the pipeline's stage, over the members of the stories touched by this add
+  (``update_story_dates``): undated members of dated stories take the story's first date
+  (basis ``inferred``) and their times are resolved again; ``story_dated`` remembers them, so a
+  later add that brings an earlier date into their story moves theirs too.
 * entities, quote speakers, events: re-run over every stored article's mentions, quotes and
   event mentions (``resolve_entities``, ``link_speakers``, ``merge_events``), as the brief allows
   for now: O(corpus) per ``add``. An incremental resolver needs an entry point in
@@ -95,6 +99,54 @@ def story_dict(row) -> dict:
 
 
 STORY_SELECT = "SELECT key, id, title, start_date, end_date, articles FROM stories"
+
+
+def update_story_dates(con, touched: set[int],
+                       load_articles: Callable[[list[str]], list[Article]]) -> set[str]:
+    """The pipeline's "story dates" stage over the stories touched by this add: an undated member
+    of a story with dated members takes the story's first (non-inferred) date, basis
+    ``inferred``, and its times are resolved again against it (replacing its stored times).
+    Members dated this way by an earlier add (table ``story_dated``) are redone too, since a
+    new member may bring an earlier date. Returns the ids whose date changed."""
+    from ..pipeline import infer_story_dates
+
+    if not touched:
+        return set()
+    stories = [story_dict(r) for r in con.execute(STORY_SELECT + " WHERE key IN (SELECT unnest($1))",
+                                                  [sorted(touched)]).fetchall()]
+    ids = [a for st in stories for a in st["articles"]]
+    before = {aid: (p, b) for aid, p, b in con.execute(
+        "SELECT id, published, published_basis FROM articles WHERE id IN (SELECT unnest($1))", [ids]).fetchall()}
+    dated_by_story = {a for (a,) in con.execute(
+        "SELECT article FROM story_dated WHERE article IN (SELECT unnest($1))", [ids]).fetchall()}
+    if not dated_by_story and all(p is not None for p, _b in before.values()):
+        return set()
+    articles = load_articles(ids)
+    for a in articles:
+        if a.id in dated_by_story:  # as the pipeline sees it: undated before this stage
+            a.published = None
+    sub = Analysis(articles=articles, stories=stories)
+    infer_story_dates(sub)
+    new = {a.id: a.published for a in articles
+           if a.published is not None and (a.published, a.published_basis) != before[a.id]}
+    if not new:
+        return set()
+    changed = set(new)
+    con.execute("CREATE OR REPLACE TEMP TABLE new_dates AS SELECT unnest($1) AS id, unnest($2) AS published",
+                [list(new), list(new.values())])
+    con.execute("UPDATE articles SET published = n.published, published_basis = 'inferred' "
+                "FROM new_dates n WHERE articles.id = n.id")
+    con.execute("DROP TABLE new_dates")
+    con.execute("INSERT OR IGNORE INTO story_dated SELECT unnest($1)", [sorted(changed)])
+    con.execute("DELETE FROM times WHERE article IN (SELECT unnest($1))", [sorted(changed)])
+    pos: dict[str, int] = {}
+    rows = []
+    for t in sub.times:
+        if t["article"] in changed:
+            n = pos[t["article"]] = pos.get(t["article"], -1) + 1
+            rows.append((t["article"], n, dumps(t)))
+    bulk_insert(con, "times", ("article", "pos", "data"), rows)
+    return changed
 
 
 def update_entities_events(con) -> None:

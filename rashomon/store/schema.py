@@ -54,6 +54,11 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
         "CREATE INDEX reuse_quote_hash ON reuse_quote (hash)",
         "CREATE INDEX story_articles_article ON story_articles (article)",
     ]),
+    (2, [
+        # articles whose publication date was inferred from their story (the "story dates"
+        # stage): a later add that brings an earlier dated member moves their date again
+        "CREATE TABLE story_dated (article VARCHAR PRIMARY KEY)",
+    ]),
 ]
 
 LATEST = MIGRATIONS[-1][0]
