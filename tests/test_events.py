@@ -191,3 +191,43 @@ def test_events_merge_contract_fields_and_stable_ids(nlp):
 def test_events_merge_leaves_out_negated_and_hypothetical(nlp):
     allm, ents = corpus(nlp, {"a1": "The army did not attack Orlin. The rebels would attack Velmar if talks failed."})
     assert not [e for e in merge_events(allm, ents) if e["type"] == "ATTACK"]
+
+
+def test_events_ceasefire_reported_on_consecutive_days_is_one_event(nlp):
+    # one outlet reports Saturday's statement on Saturday, another Sunday's announcement on Sunday
+    allm, ents = corpus(nlp, {
+        "a1": "The Northern Front published a statement on Saturday saying it would suspend attacks on the "
+              "Velmar garrison if the army left the valley.",
+        "a2": "Northern Front commanders agreed on Sunday to suspend attacks on the Velmar garrison on "
+              "condition that the army leaves the valley.",
+        "a3": "\u201cThe fighters have offered a conditional truce,\u201d a Northern Front spokesman said."})
+    cease = [e for e in merge_events(allm, ents) if e["type"] in ("CEASEFIRE", "AGREE")]
+    assert len(cease) == 1, [(e["type"], e["date"], e["triggers"]) for e in cease]
+    assert {m["article"] for m in cease[0]["mentions"]} == {"a1", "a2", "a3"}
+    assert cease[0]["date"] in ("2031-05-10", "2031-05-11")
+
+
+def test_events_ceasefires_weeks_apart_stay_apart(nlp):
+    allm, ents = corpus(nlp, {
+        "a1": "The Northern Front agreed on Sunday to suspend attacks on the Velmar garrison.",
+        "a2": "The Northern Front agreed on 14 April to suspend attacks on the Velmar garrison."})
+    cease = [e for e in merge_events(allm, ents) if e["type"] in ("CEASEFIRE", "AGREE")]
+    assert len(cease) == 2
+
+
+def test_events_generic_mentions_are_flagged_and_left_out(nlp):
+    _, evs, _ = events_of(nlp, "Dozens of rocket attacks have hit army bases in Veldmark since spring. "
+                               "Militias have attacked supply convoys for years. "
+                               "Rebels shelled the Orlin market on Tuesday, killing three civilians.")
+    generic = [m for m in evs if m["generic"]]
+    # "Dozens of rocket attacks have hit ..." (one mention, the verb absorbing the noun) and
+    # habitual "have attacked ... for years"
+    assert {m["trigger"] for m in generic} == {"hit", "attacked"}, [(m["trigger"], m["generic"]) for m in evs]
+    specific = [m for m in evs if m["trigger"] in ("shelled", "killing")]
+    assert specific and not any(m["generic"] for m in specific)
+    _, evs, _ = events_of(nlp, "The militia has carried out dozens of attacks on army bases.")
+    assert all(m["generic"] for m in evs if m["type"] == "ATTACK") and evs
+    allm, ents = corpus(nlp, {"a1": "Rocket attacks against army installations are common in Veldmark. "
+                                    "Rebels shelled the Orlin market on Tuesday, killing three civilians."})
+    evs = merge_events(allm, ents)
+    assert [e["date"] for e in evs if e["type"] in ("ATTACK", "KILL")] == ["2031-05-06"]

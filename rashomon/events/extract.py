@@ -386,7 +386,28 @@ def _clause_head(tok):
     return t
 
 
-def _irrealis(root) -> bool:
+_CONDITION = {"condition", "provided", "providing", "aim", "goal", "demand", "timetable", "plan", "resolution",
+              "call", "calling", "idea"}
+
+
+def _conditioned(root) -> bool:
+    """An announcement, withdrawal... that is only a condition, aim or demand ("on condition that
+    the troops withdraw", "whose aim is to force the withdrawal", "calling for troops to withdraw")."""
+    t = root
+    for _ in range(4):
+        if t.head.i == t.i:
+            return False
+        t = t.head
+        if t.lemma_.lower() in _CONDITION or t.lower_ in _CONDITION:
+            return True
+        if t.pos_ == "VERB" and t.dep_ in ("ROOT", "conj") and t.lemma_.lower() not in ("be", "force"):
+            return False
+    return False
+
+
+def _irrealis(root, typ: str = "") -> bool:
+    if typ and lexicon().fam(typ) not in ("VIOLENCE", "CEASEFIRE") and _conditioned(root):
+        return True
     v = _clause_head(root)
     for t in (root, v):
         for c in t.children:
@@ -397,6 +418,57 @@ def _irrealis(root) -> bool:
     if v.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in v.children):
         return True
     return False
+
+
+_GENERIC_QUANT = {"dozen", "dozens", "hundred", "hundreds", "thousand", "thousands", "series", "wave", "spate",
+                  "string", "number", "campaign", "succession", "many", "several", "numerous", "scores", "score"}
+_HABITUAL = {"repeatedly", "regularly", "often", "frequently", "routinely", "constantly", "sometimes", "usually",
+             "periodically", "occasionally", "increasingly"}
+_DEFINITE = {"the", "this", "that", "these", "those"}
+
+
+def _quantified(tok) -> bool:
+    """ "dozens of attacks", "a series of raids", "several strikes" """
+    h = tok.head
+    if tok.dep_ == "pobj" and h.lower_ == "of" and h.head.lower_ in _GENERIC_QUANT:
+        return True
+    return any(c.dep_ in ("amod", "nummod", "det") and c.lower_ in _GENERIC_QUANT for c in tok.children)
+
+
+def _generic(root, typ: str, m: dict, parts=()) -> bool:
+    """A mention of a kind of event or of many events, not of one development: a bare plural
+    ("rocket attacks against US bases"), "dozens of attacks", "a series of raids", habitual
+    "have attacked" / "repeatedly shelled" (violence without a day or casualties). Mentions with a
+    day-level date or casualty figures are never generic."""
+    if (m.get("date") and len(m["date"]) == 10) or m.get("killed") is not None or m.get("injured") is not None:
+        return False
+    kids = list(root.children)
+    if any(c.lower_ in _HABITUAL for c in kids if c.dep_ == "advmod"):
+        return True
+    if any(p.pos_ == "NOUN" and _quantified(p) for p in parts if p.dep_ in ("nsubj", "dobj", "nsubjpass")):
+        return True  # "dozens of rocket attacks hit bases"
+    if root.pos_ == "NOUN":
+        if _quantified(root):
+            return True
+        if root.tag_ in ("NNS", "NNPS") and not any(c.dep_ == "det" and c.lower_ in _DEFINITE or c.dep_ == "poss"
+                                                    for c in kids):
+            return True  # a bare plural: "rocket attacks against US installations"
+        return False
+    if lexicon().fam(typ) == "VIOLENCE" and root.pos_ == "VERB" and not m.get("date"):
+        aux = {c.lower_ for c in kids if c.dep_ in ("aux", "auxpass")}
+        if aux & {"have", "has", "'ve"}:
+            return True  # "militias have attacked US bases" (no day, no victims): a pattern, not an event
+    return False
+
+
+def _words(doc, ps: int, pe: int, skip: set[int]) -> list[str]:
+    """Content lemmas of the trigger's sentence: a lexical fingerprint to tell which dated report an
+    undated retelling belongs to."""
+    out = set()
+    for t in doc.char_span(ps, pe, alignment_mode="expand") or ():
+        if t.is_alpha and not t.is_stop and len(t) > 2 and t.pos_ in ("NOUN", "PROPN", "VERB", "ADJ"):
+            out.add(t.lemma_.lower())
+    return sorted(out)
 
 
 def _negated(root) -> bool:
@@ -498,6 +570,7 @@ def find_events(article, doc, times=None, mentions=None) -> list[dict]:
     times = sorted((t for t in (times or []) if t.get("article", aid) == aid), key=lambda t: t["start"])
     starts = [t.idx for t in doc]
     blocked = [(t["start"], t["end"]) for t in times]
+    published = article.get("published") if isinstance(article, dict) else getattr(article, "published", None)
     dl = article.get("dateline") if isinstance(article, dict) else getattr(article, "dateline", None)
     dl_end = (dl.get("end") if isinstance(dl, dict) else getattr(dl, "end", None)) if dl else None
     if dl_end:
@@ -554,11 +627,14 @@ def find_events(article, doc, times=None, mentions=None) -> list[dict]:
                  "location": _strip(loc),
                  "date": tm["value"] if tm else None,
                  "time": {"start": tm["start"], "end": tm["end"], "text": tm["text"]} if tm else None,
-                 "reported": _reported(root, quotes), "irrealis": _irrealis(root), "negated": _negated(root),
+                 "reported": _reported(root, quotes), "irrealis": _irrealis(root, typ), "negated": _negated(root),
+                 "published": published,
+                 "words": _words(doc, ps, pe, gtoks),
                  "parts": [{"start": p.idx, "end": p.idx + len(p.text), "trigger": p.text} for p in ptoks],
                  "heads": _heads(actors + targets, [root, *ptoks])}
             m.update((killed or Count(None)).to_json("killed"))
             m.update((injured or Count(None)).to_json("injured"))
+            m["generic"] = _generic(root, typ, m, ptoks)
             m["_root"] = root
             out.append(m)
     _also(out)

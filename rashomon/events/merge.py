@@ -25,6 +25,7 @@
 from __future__ import annotations
 
 import bisect
+import datetime as _dt
 import math
 from collections import Counter, defaultdict
 from itertools import combinations
@@ -41,6 +42,46 @@ UNDATED_EVIDENCE = 2.0  # at least this much of it from entities and argument wo
 RIVAL_MARGIN = 1.0   # and no other cluster scoring within this margin
 BLOCK_CAP = 400      # blocks larger than this (a very common word) give no candidates
 SPECIFIC_FIRST = {"ATTACK": 3, "FIGHT": 2, "KILL": 1, "INJURE": 0}
+DAY_SLACK = 2        # announcements, agreements...: days two reports of one development may differ by
+                     # (a statement on Saturday reported as Sunday's announcement); violence: 0
+REPORT_WINDOW = 3    # an undated announcement in an article of day D: the one of its type in D-3..D
+WORDS_MIN = 5        # sentences sharing this many content words (and WORDS_SHARE of the smaller) ...
+WORDS_SHARE = 0.35   # ... retell one development
+
+
+def _day(d: str | None):
+    if not d or len(d) != 10:
+        return None
+    try:
+        return _dt.date.fromisoformat(d)
+    except ValueError:
+        return None
+
+
+ANNOUNCED = {"CEASEFIRE", "CEASEFIRE_END"}  # families of announced developments (day slack, wording)
+
+
+def _slack(fam: str) -> int:
+    return DAY_SLACK if fam in ANNOUNCED else 0
+
+
+def _near(a: str | None, b: str | None, slack: int) -> bool:
+    """Compatible dates, or two days at most ``slack`` apart."""
+    if dates_compatible(a, b):
+        return True
+    da, db = _day(a), _day(b)
+    return slack > 0 and da is not None and db is not None and abs((da - db).days) <= slack
+
+
+def _word_overlap(fa: dict, fb: dict) -> float:
+    """Evidence from the trigger sentences' shared content words (0 when they share few)."""
+    wa, wb = fa["words"], fb["words"]
+    if not wa or not wb:
+        return 0.0
+    k = len(wa & wb)
+    if k < WORDS_MIN or k < WORDS_SHARE * min(len(wa), len(wb)):
+        return 0.0
+    return min(3.0, 1.0 + 0.25 * (k - WORDS_MIN))
 
 
 def dates_compatible(a: str | None, b: str | None) -> bool:
@@ -108,13 +149,15 @@ def _features(mentions: list[dict], index: _Index):
             "fam": lex.fam(m["type"]), "actors": actors, "targets": targets, "location": loc[0] if loc else None,
             "ents": set(actors) | set(targets) | set(loc), "heads": set(m.get("heads", ())),
             "lemmas": {m.get("lemma", "")} | {p["trigger"].lower() for p in m.get("parts", ())},
+            "words": set(m.get("words", ())),
         })
     return feats
 
 
 def _score(a: dict, b: dict, fa: dict, fb: dict, weight: dict) -> tuple[float, float]:
     """(score, evidence from entities and words); -inf when the two cannot be one event."""
-    if fa["fam"] != fb["fam"] or not dates_compatible(a.get("date"), b.get("date")):
+    slack = _slack(fa["fam"])
+    if fa["fam"] != fb["fam"] or not _near(a.get("date"), b.get("date"), slack):
         return -math.inf, 0.0
     if a["article"] == b["article"] and a["sentence_start"] == b["sentence_start"]:
         return -math.inf, 0.0
@@ -128,6 +171,8 @@ def _score(a: dict, b: dict, fa: dict, fb: dict, weight: dict) -> tuple[float, f
         ev += 2.0  # an article retelling its announcement, its agreement (not its many attacks)
     shared = len(fa["lemmas"] & fb["lemmas"])
     ev += 0.5 * max(0, shared - 1)  # the same wording: "agreed to suspend attacks"
+    if slack:
+        ev += _word_overlap(fa, fb)  # one announcement retold in much the same words
     s = ev
     if shared:
         s += 0.5
@@ -136,7 +181,10 @@ def _score(a: dict, b: dict, fa: dict, fb: dict, weight: dict) -> tuple[float, f
     da, db = a.get("date"), b.get("date")
     if da and db:
         short = min(len(da), len(db))
-        s += 2.5 if short == 10 else 1.5 if short == 7 else 0.5
+        if dates_compatible(da, db):
+            s += 2.5 if short == 10 else 1.5 if short == 7 else 0.5
+        else:  # a day or two apart (announcements only)
+            s += 2.0 if abs((_day(da) - _day(db)).days) == 1 else 1.0
     for what in ("killed", "injured"):
         x, y = a.get(what), b.get(what)
         if x is not None and y is not None:
@@ -148,7 +196,8 @@ def _score(a: dict, b: dict, fa: dict, fb: dict, weight: dict) -> tuple[float, f
 
 
 class _Clusters:
-    def __init__(self, n: int, mentions: list[dict]):
+    def __init__(self, n: int, mentions: list[dict], feats: list[dict]):
+        self.slack = [_slack(f["fam"]) for f in feats]
         self.parent = list(range(n))
         self.dates = [{m["date"]} if m.get("date") else set() for m in mentions]
         self.members = [[i] for i in range(n)]
@@ -161,7 +210,8 @@ class _Clusters:
 
     def can_join(self, i: int, j: int) -> bool:
         a, b = self.find(i), self.find(j)
-        return a != b and all(dates_compatible(x, y) for x in self.dates[a] for y in self.dates[b])
+        slack = min(self.slack[a], self.slack[b])
+        return a != b and all(_near(x, y, slack) for x in self.dates[a] for y in self.dates[b])
 
     def join(self, i: int, j: int) -> None:
         a, b = self.find(i), self.find(j)
@@ -186,6 +236,8 @@ def _candidates(mentions, feats) -> set[tuple[int, int]]:
             blocks[(f["fam"], "l", lem)].append(i)
         if m.get("date") and len(m["date"]) == 10:
             blocks[(f["fam"], "d", m["date"])].append(i)
+        if f["fam"] in ANNOUNCED:
+            blocks[(f["fam"], "t")].append(i)  # announcements are few: compare all of one family
     pairs = set()
     for members in blocks.values():
         if len(members) > BLOCK_CAP:
@@ -196,13 +248,15 @@ def _candidates(mentions, feats) -> set[tuple[int, int]]:
 
 def merge_events(event_mentions: list[dict], entities: list[dict]) -> list[dict]:
     """The contract's Event objects from ``find_events`` mentions of all articles (see module doc)."""
-    mentions = [m for m in event_mentions if not m.get("negated") and not m.get("irrealis")]
+    # generic mentions ("rocket attacks against US bases", "dozens of attacks") name no one event
+    mentions = [m for m in event_mentions if not m.get("negated") and not m.get("irrealis")
+                and not m.get("generic")]
     index = _Index(entities)
     feats = _features(mentions, index)
     df = Counter(e for f in feats for e in f["ents"])
     n = max(1, len(mentions))
     weight = {e: min(3.0, max(0.5, math.log(1 + n / c))) for e, c in df.items()}
-    cl = _Clusters(len(mentions), mentions)
+    cl = _Clusters(len(mentions), mentions, feats)
 
     # "Y was also killed": part of the mention it follows
     by_key = {(m["article"], m["start"], m["end"]): i for i, m in enumerate(mentions)}
@@ -238,6 +292,8 @@ def merge_events(event_mentions: list[dict], entities: list[dict]) -> list[dict]
         rival = ranked[1][1][0] if len(ranked) > 1 else -math.inf
         if s >= UNDATED_MIN and ev >= UNDATED_EVIDENCE and s - rival >= RIVAL_MARGIN and cl.can_join(u, c):
             cl.join(u, c)
+    # 2b. an undated announcement in an article of day D: the one cluster of its type dated D-3..D
+    _by_report_date(mentions, feats, cl, scored)
     # 3. undated with undated: only on strong evidence
     for s, ev, i, j in scored:
         if not mentions[i].get("date") and not mentions[j].get("date") and s >= UNDATED_MIN + 1 \
@@ -252,6 +308,37 @@ def merge_events(event_mentions: list[dict], entities: list[dict]) -> list[dict]
                              [feats[i] for i in sorted(cl.members[root])]))
     events.sort(key=lambda e: (e["date"] or "9999", e["mentions"][0]["article"], e["mentions"][0]["start"]))
     return events
+
+
+def _by_report_date(mentions, feats, cl, scored) -> None:
+    """"The factions have presented a conditional ceasefire" (no date) in an article of Sunday
+    joins the ceasefire dated Saturday or Sunday when it is the only one of its type in those days
+    and nothing rules the pair out (another sentence of the same article, other casualties)."""
+    pair_ok = set()
+    for s, ev, i, j in scored:
+        if s > -math.inf:
+            pair_ok.add((i, j))
+            pair_ok.add((j, i))
+    for u, m in enumerate(mentions):
+        pub = _day(m.get("published"))
+        if m.get("date") or pub is None or feats[u]["fam"] not in ANNOUNCED or len(cl.members[cl.find(u)]) != 1:
+            continue
+        near = {}
+        for c in range(len(mentions)):
+            if cl.find(c) != c or not cl.dates[c]:
+                continue
+            days = [_day(d) for d in cl.dates[c]]
+            if any(d is None or not 0 <= (pub - d).days <= REPORT_WINDOW for d in days):
+                continue
+            members = cl.members[c]
+            if not any(mentions[k]["type"] == m["type"] for k in members):
+                continue
+            if any((u, k) in pair_ok for k in members):
+                near[c] = members
+        if len(near) == 1:
+            c = next(iter(near))
+            if cl.can_join(u, c):
+                cl.join(u, c)
 
 
 def _casualty_match(a: dict, b: dict) -> float:
