@@ -65,8 +65,36 @@ def infer_story_dates(analysis: Analysis) -> set[str]:
     return redo
 
 
+def redate_event_mentions(mentions: list[dict], times: list[dict], articles: dict[str, Article]) -> int:
+    """Give undated event mentions of the given articles the resolved time nearest their trigger
+    within their sentence (after those articles were dated from their story). Returns how many."""
+    by_article: dict[str, list[dict]] = {}
+    for t in times:
+        if t["article"] in articles:
+            by_article.setdefault(t["article"], []).append(t)
+    n = 0
+    for m in mentions:
+        if m["article"] not in articles or m.get("date"):
+            continue
+        inside = [t for t in by_article.get(m["article"], ())
+                  if m["sentence_start"] <= t["start"] < m["sentence_end"]]
+        m["published"] = articles[m["article"]].published
+        if inside:
+            t = min(inside, key=lambda t: abs(t["start"] - m["start"]))
+            m["date"], m["time"] = t["value"], {"start": t["start"], "end": t["end"], "text": t["text"]}
+            n += 1
+    return n
+
+
 def _story_dates(analysis: Analysis, ctx: dict) -> None:
-    infer_story_dates(analysis)
+    redo = infer_story_dates(analysis)
+    mentions = ctx.get("event_mentions")
+    if redo and mentions:
+        from .events import merge_events
+
+        dated = {a.id: a for a in analysis.articles if a.id in redo}
+        if redate_event_mentions(mentions, analysis.times, dated):
+            analysis.events = merge_events(mentions, analysis.entities)
 
 
 def _storylines(analysis: Analysis, ctx: dict) -> None:

@@ -1,6 +1,6 @@
 """The runner's own stages: story-inferred dates, and the order of the corpus stages."""
 from rashomon.model import Analysis, Article, Source
-from rashomon.pipeline import corpus_stages, infer_story_dates
+from rashomon.pipeline import corpus_stages, infer_story_dates, redate_event_mentions
 
 
 def _art(i, text, published=None):
@@ -25,3 +25,16 @@ def test_pipeline_reuse_runs_before_the_linguistic_stage():
     # reuse infers dates for undated copies; the NLP stage anchors relative dates on them
     names = [n for n, _ in corpus_stages()]
     assert names.index("reuse") < names.index("nlp") < names.index("stories") < names.index("story dates")
+
+
+def test_pipeline_event_mentions_of_story_dated_articles_get_their_dates():
+    art = _art(1, "The council met on Sunday. Talks went on for hours.", "2025-06-15")
+    times = [{"article": "a1", "text": "Sunday", "start": 19, "end": 25, "value": "2025-06-15",
+              "anchor": "published"}]
+    meeting = {"article": "a1", "start": 12, "sentence_start": 0, "sentence_end": 26, "date": None}
+    talks = {"article": "a1", "start": 27, "sentence_start": 27, "sentence_end": 51, "date": None}
+    other = {"article": "a9", "start": 0, "sentence_start": 0, "sentence_end": 30, "date": None}
+    assert redate_event_mentions([meeting, talks, other], times, {"a1": art}) == 1
+    assert meeting["date"] == "2025-06-15" and meeting["time"]["text"] == "Sunday"
+    assert talks["date"] is None  # no date in its own sentence
+    assert other["date"] is None and "published" not in other  # not an article dated from its story

@@ -215,3 +215,4 @@ def nlp_stage(analysis: Analysis, ctx: dict, *, batch_size: int = 32, n_process:
         q.setdefault("speaker", None)
     analysis.events = merge_events(event_mentions, analysis.entities)
     ctx["story_features"] = features
+    ctx["event_mentions"] = event_mentions
