@@ -113,19 +113,23 @@ def _one(tok, victims: bool) -> Count | None:
     return None
 
 
+def conjuncts(tok) -> list:
+    """The token and its noun conjuncts ("two soldiers and a child": soldiers, child)."""
+    out, stack = [tok], [tok]
+    while stack:
+        t = stack.pop()
+        for c in t.children:
+            if c.dep_ == "conj" and c.pos_ in ("NOUN", "PROPN", "PRON", "NUM"):
+                out.append(c)
+                stack.append(c)
+    return out
+
+
 def count_np(tok, victims: bool = False) -> Count | None:
     """The count of the noun phrase headed by ``tok``, conjuncts summed ("two soldiers and a
     child" = 3); None when any conjunct cannot be counted. ``victims``: the phrase names the
     people killed or hurt (a singular noun then counts one)."""
-    parts = [tok]
-    stack = [tok]
-    while stack:
-        t = stack.pop()
-        for c in t.children:
-            if c.dep_ == "conj" and c.pos_ in ("NOUN", "PROPN", "NUM", "PRON"):
-                parts.append(c)
-                stack.append(c)
-    counts = [_one(t, victims) for t in parts]
+    counts = [_one(t, victims) for t in conjuncts(tok)]
     if len(counts) == 1:
         return counts[0]
     if any(c is None or c.n is None for c in counts):

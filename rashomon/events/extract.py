@@ -40,7 +40,7 @@ import re
 from functools import lru_cache
 from importlib import resources
 
-from .casualties import Count, add, count_np
+from .casualties import Count, add, conjuncts, count_np
 from .lexicon import lexicon
 
 __all__ = ["find_events", "triggers_of"]
@@ -196,18 +196,6 @@ def _arg(doc, head) -> dict:
             "head_start": head.idx, "head_end": end, "names_start": min(mods, default=head.idx), "_tok": head}
 
 
-def _expand(tok) -> list:
-    """The token and its conjuncts."""
-    out, stack = [tok], [tok]
-    while stack:
-        t = stack.pop()
-        for c in t.children:
-            if c.dep_ == "conj" and c.pos_ in ("NOUN", "PROPN", "PRON", "NUM"):
-                out.append(c)
-                stack.append(c)
-    return out
-
-
 def _stand_in(tok):
     """A description with a name in apposition ("the commander, Jane Roe") stands for the name; a
     role "spokesman for X" / "leader of X" for X; else the token itself."""
@@ -234,7 +222,7 @@ def _stand_in(tok):
 def _args(doc, toks) -> list[dict]:
     out = []
     for t in toks:
-        for c in _expand(t):
+        for c in conjuncts(t):
             if c.lower_ in _REL_PRON or c.pos_ == "PRON" and c.lower_ in ("it", "they", "he", "she", "we", "i"):
                 # a pronoun names no one here; entities would need coreference
                 continue
