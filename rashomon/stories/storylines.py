@@ -133,14 +133,17 @@ def storylines_stage(analysis: Analysis, docs=None, *, min_similarity: float = M
 
     parent: dict[str, str] = {}
     similarity: dict[str, float] = {}
-    for j, (start, _end, sid, vw, vn, _st) in enumerate(dated):
+    def most_similar(vw, vn, candidates) -> tuple[str | None, float]:
         best, best_sim = None, min_similarity
-        for pstart, pend, pid, pw, pn, _p in dated[:j]:
-            if not (pend < start and start - pend <= max_gap_days):
-                continue
+        for _ps, _pe, pid, pw, pn, _p in candidates:
             sim = 0.5 * _cos(vw, pw) + 0.5 * _cos(vn, pn)
             if sim >= best_sim:
                 best, best_sim = pid, sim
+        return best, best_sim
+
+    for j, (start, _end, sid, vw, vn, _st) in enumerate(dated):
+        best, best_sim = most_similar(vw, vn, [p for p in dated[:j]
+                                               if p[1] < start and start - p[1] <= max_gap_days])
         if best is not None:
             parent[sid] = best
             similarity[sid] = round(best_sim, 3)
@@ -150,11 +153,7 @@ def storylines_stage(analysis: Analysis, docs=None, *, min_similarity: float = M
     late: dict[str, list] = {}
     for item in undated:
         _s, _e, sid, vw, vn, _st = item
-        best, best_sim = None, min_similarity
-        for _ps, _pe, pid, pw, pn, _p in dated:
-            sim = 0.5 * _cos(vw, pw) + 0.5 * _cos(vn, pn)
-            if sim >= best_sim:
-                best, best_sim = pid, sim
+        best, best_sim = most_similar(vw, vn, dated)
         if best is not None:
             parent[sid] = best
             similarity[sid] = round(best_sim, 3)
