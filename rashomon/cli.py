@@ -13,7 +13,11 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     from .output import write
     from .pipeline import analyze
 
-    analysis = analyze(args.inputs, progress=not args.quiet and sys.stderr.isatty())
+    if args.engine == "spark":
+        from .engines.spark import run_cli
+
+        return run_cli(args)
+    analysis = analyze(args.inputs, progress=not args.quiet and sys.stderr.isatty(), workers=args.workers)
     for r in analysis.rejected:
         print(f"rejected: {r.source}: {r.reason}", file=sys.stderr)
     if not analysis.articles:
@@ -84,6 +88,15 @@ def _cmd_show(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_serve(args: argparse.Namespace) -> int:
+    import os
+
+    from .serve import serve
+
+    return serve(db=args.db, host=args.host, port=args.port,
+                 token=args.token or os.environ.get("RASHOMON_TOKEN") or None)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="rashomon", description=__doc__)
     p.add_argument("--version", action="version", version=f"rashomon {__version__}")
@@ -94,6 +107,12 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--out", required=True, metavar="DIR", help="where analysis.json and index.html go")
     a.add_argument("--no-report", action="store_true", help="write analysis.json only")
     a.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    a.add_argument("--engine", choices=("local", "spark"), default="local",
+                   help="local: this machine, all cores (default); spark: a Spark cluster (pip install rashomon[spark])")
+    a.add_argument("--workers", type=int, default=None, metavar="N",
+                   help="local engine: processes for the linguistic analysis (default: all cores)")
+    a.add_argument("--master", default=None, metavar="URL",
+                   help="spark engine: the Spark master (default: local[*], or what spark-submit sets)")
     a.set_defaults(func=_cmd_analyze)
     db = dict(default="rashomon.duckdb", metavar="FILE", help="the store (default: ./rashomon.duckdb)")
     d = sub.add_parser("add", help="add files or folders of articles to the store (re-adding is a no-op)")
@@ -112,6 +131,13 @@ def build_parser() -> argparse.ArgumentParser:
     w.add_argument("--quotes", type=int, default=10, metavar="N", help="quotes to print (default 10)")
     w.add_argument("--json", action="store_true", help="story, articles and quotes as JSON")
     w.set_defaults(func=_cmd_show)
+    v = sub.add_parser("serve", help="browse the store in a web browser and over an HTTP API")
+    v.add_argument("--db", **db)
+    v.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1, loopback only)")
+    v.add_argument("--port", type=int, default=8080, help="port (default: 8080)")
+    v.add_argument("--token", default=None,
+                   help="allow writes (POST /articles) with this bearer token (or set RASHOMON_TOKEN); read-only without")
+    v.set_defaults(func=_cmd_serve)
     return p
 
 

@@ -116,6 +116,12 @@ def _loaded(analysis: Analysis, ctx: dict) -> None:
     loaded_stage(analysis, ctx)
 
 
+def _compare(analysis: Analysis, ctx: dict) -> None:
+    from .compare import compare_stage
+
+    compare_stage(analysis, ctx)
+
+
 def _nlp(analysis: Analysis, ctx: dict) -> None:
     from .nlp.stage import nlp_stage
 
@@ -130,11 +136,14 @@ def corpus_stages() -> list[tuple[str, CorpusStage]]:
     """
     return [("reuse", _reuse), ("nlp", _nlp), ("stories", _stories),
             ("story dates", _story_dates), ("storylines", _storylines),
-            ("loaded", _loaded)]
+            ("loaded", _loaded), ("compare", _compare)]
 
 
-def analyze(paths: Iterable[str | PathLike] | str | PathLike, *, progress: bool = False) -> Analysis:
-    """Read the inputs and analyse them. Never raises for bad input: it lands in ``rejected``."""
+def analyze(paths: Iterable[str | PathLike] | str | PathLike, *, progress: bool = False,
+            workers: int | None = None) -> Analysis:
+    """Read the inputs and analyse them. Never raises for bad input: it lands in ``rejected``.
+
+    ``workers``: processes for the per-article linguistic analysis (None: all cores)."""
     if isinstance(paths, (str, PathLike)):
         paths = [paths]
     analysis = Analysis()
@@ -155,7 +164,7 @@ def analyze(paths: Iterable[str | PathLike] | str | PathLike, *, progress: bool 
             item.id = f"{item.id}-{n + 1}"
         analysis.articles.append(item)
     analysis.stats["read_seconds"] = time.perf_counter() - t0
-    ctx: dict = {"progress": progress}
+    ctx: dict = {"progress": progress, "workers": workers}
     for name, stage in corpus_stages():
         t = time.perf_counter()
         log.info("stage %s", name)

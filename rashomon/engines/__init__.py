@@ -1,0 +1,1 @@
+"""Engines that run the analysis: local (this machine, ``rashomon.pipeline``) and Spark."""
