@@ -7,6 +7,15 @@ total as a share of the ``nlp.pipe`` time. Target (issue 4): our components add 
 
     python benchmarks/bench_nlp.py                       # the quotes dev set (84 articles)
     python benchmarks/bench_nlp.py ../shared/eval/coref/ecbplus-dev/articles.jsonl --limit 200
+
+``--ratio`` (issue 7): the throughput of the whole ``rashomon analyze`` against spaCy's own
+``nlp.pipe`` with the same model and the same number of processes, on the same articles in one
+run (default: the articles of the quotes, times and coref evaluation sets). ``nlp.pipe`` is timed
+on the cleaned texts with the model already loaded; ``rashomon analyze`` is the command itself,
+run as a subprocess (reading, every stage, writing analysis.json and the report). Target: the
+ratio of articles/s is at least 0.8.
+
+    python benchmarks/bench_nlp.py --ratio --workers 2
 """
 from __future__ import annotations
 
@@ -15,14 +24,59 @@ import json
 import time
 from pathlib import Path
 
-DEFAULT = Path(__file__).resolve().parents[2] / "shared/eval/quotes/polnear-dev/articles.jsonl"
+EVAL = Path(__file__).resolve().parents[2] / "shared/eval"
+DEFAULT = EVAL / "quotes/polnear-dev/articles.jsonl"
+RATIO_SETS = [EVAL / "quotes/polnear-dev/articles.jsonl", EVAL / "times/tempeval3-train/articles.jsonl",
+              EVAL / "coref/ecbplus-dev/articles.jsonl"]
+
+
+def ratio(paths: list[str], workers: int) -> None:
+    """Print nlp.pipe's and `rashomon analyze`'s articles/s on the same articles, and the ratio."""
+    import os
+    import subprocess
+    import sys
+    import tempfile
+
+    from rashomon.nlp import load
+    from rashomon.nlp.stage import ENGLISH
+    from rashomon.pipeline import iter_articles
+
+    texts = [a.text for a in iter_articles(paths) if hasattr(a, "text") and a.language in ENGLISH]
+    words = sum(len(t.split()) for t in texts)
+    print(f"{len(texts)} articles, {words / len(texts):.0f} words each, from {len(paths)} files; "
+          f"{workers} process(es) for both; load average {os.getloadavg()[0]:.2f}")
+    nlp = load()
+    nlp("warm up")
+    t0 = time.perf_counter()
+    for _ in nlp.pipe(texts, batch_size=32, n_process=workers):
+        pass
+    base = time.perf_counter() - t0
+    with tempfile.TemporaryDirectory() as out:
+        cmd = ["rashomon", "analyze", *paths, "--out", out, "--quiet", "--workers", str(workers)]
+        t0 = time.perf_counter()
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+        ours = time.perf_counter() - t0
+        n = len(json.loads(Path(out, "analysis.json").read_text("utf-8"))["articles"])
+    print(f"{'nlp.pipe (spaCy)':<22} {base:8.1f} s  {len(texts) / base:7.2f} articles/s")
+    print(f"{'rashomon analyze':<22} {ours:8.1f} s  {n / ours:7.2f} articles/s  ({n} articles)")
+    r = (n / ours) / (len(texts) / base)
+    print(f"ratio (analyze / nlp.pipe articles/s): {r:.3f} (target >= 0.8); load average "
+          f"{os.getloadavg()[0]:.2f}")
+    print(json.dumps({"workers": workers, "nlp_pipe_aps": round(len(texts) / base, 2),
+                      "analyze_aps": round(n / ours, 2), "ratio": round(r, 3)}))
+    sys.stdout.flush()
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("articles", nargs="?", default=str(DEFAULT), help="a JSONL file of articles")
     ap.add_argument("--limit", type=int, default=0, help="only the first N articles")
+    ap.add_argument("--ratio", action="store_true", help="analyze vs nlp.pipe throughput (issue 7)")
+    ap.add_argument("--workers", type=int, default=2, help="processes for both, with --ratio")
     args = ap.parse_args()
+    if args.ratio:
+        return ratio([args.articles] if args.articles != str(DEFAULT) else [str(p) for p in RATIO_SETS],
+                     args.workers)
 
     from rashomon.nlp import load
     from rashomon.nlp.entities import find_mentions, resolve_entities

@@ -134,7 +134,9 @@ def test_report_shows_filled_corpus_sections(tmp_path):
     assert '<a href="#w-1">Wire</a>' in reuse
     stories = html[html.index('id="stories"'):]
     assert "Darsit clashes" in stories and "2025-03-08 – 2025-03-10" in stories and "Fighting killed 14." in stories
-    assert '<a href="#s-1">Darsit clashes</a>' in html[html.index('id="storylines"'):]
+    assert '<a href="stories/s-1.html">Darsit clashes</a>' in html[html.index('id="storylines"'):]
+    assert '<a href="stories/s-1.html">Darsit clashes</a>' in stories  # the story list links its page
+    assert (tmp_path / "stories" / "s-1.html").is_file()
 
 
 def test_report_header_counts(tmp_path):

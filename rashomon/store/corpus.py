@@ -16,9 +16,9 @@
 * loaded wording (``rashomon.framing``): recomputed for the members of the stories touched by
   this add and of the stories of their reuse partners (story peers and reuse contrasts are its
   evidence); the other articles keep theirs.
-* storylines: recomputed over the dated stories within ``MAX_GAP_DAYS`` of a story touched by
-  this ``add``, plus every story of a stored storyline that holds one of them; the rest are kept.
-  IDF is that window's, so storylines far apart in time are not re-weighted.
+* storylines: kept story by story (vectors, a key-term index and links to the most similar
+  earlier story, ``rashomon.store.storylines``): only the links that the touched stories can
+  change are recomputed, and only the storylines holding them are rewritten.
 """
 from __future__ import annotations
 
@@ -28,9 +28,7 @@ from datetime import date
 
 from ..model import Analysis, Article, content_id
 from ..stories import ArticleFeatures, StoryClusterer, arrival_order
-from ..stories.features import _day
 from ..stories.stage import story_title
-from ..stories.storylines import MAX_GAP_DAYS, storylines_stage
 from .rows import bulk_insert, dumps
 
 STORY_GLOBAL = ("weights", "n_docs", "df", "next_key", "arrivals", "latest_day")
@@ -55,9 +53,10 @@ def _iso(day: int | None) -> str | None:
     return date.fromordinal(day).isoformat() if day is not None else None
 
 
-def update_stories(con, pending: Sequence[str]) -> tuple[set[int], set[str]]:
-    """Put the pending articles into stories; write the touched stories; return their keys and
-    the ids they had before (a story's id is a hash of its articles, so it changes)."""
+def update_stories(con, pending: Sequence[str]) -> tuple[set[int], set[str], StoryClusterer]:
+    """Put the pending articles into stories; write the touched stories; return their keys,
+    the ids they had before (a story's id is a hash of its articles, so it changes) and the
+    clusterer (its document frequencies weight the storylines)."""
     feats = _features(con, pending)
     missing = [a for a in pending if a not in feats]
     if missing:
@@ -89,7 +88,7 @@ def update_stories(con, pending: Sequence[str]) -> tuple[set[int], set[str]]:
         links.extend((k, a) for a in st.articles)
     bulk_insert(con, "stories", ("key", "id", "title", "start_date", "end_date", "articles"), rows)
     bulk_insert(con, "story_articles", ("story", "article"), links)
-    return touched, old_ids
+    return touched, old_ids, clusterer
 
 
 def story_dict(row) -> dict:
@@ -180,32 +179,12 @@ def update_entities_events(con) -> None:
     con.execute("DROP TABLE speakers")
 
 
-def update_storylines(con, touched: set[int], old_ids: set[str],
+def update_storylines(con, touched: set[int], old_ids: set[str], clusterer: StoryClusterer,
                       load_articles: Callable[[list[str]], list[Article]]) -> None:
-    """Recompute the storylines around the touched stories (see module doc)."""
-    if not touched:
-        return
-    rows = con.execute(STORY_SELECT).fetchall()
-    spans = {r[0]: (_day(r[3]), _day(r[4])) for r in rows}
-    hit = [spans[k] for k in touched if spans.get(k, (None, None))[0] is not None]
-    window = {r[1] for r in rows if r[0] in touched}
-    if hit:
-        lo = min(s for s, _e in hit) - MAX_GAP_DAYS
-        hi = max(e for _s, e in hit) + MAX_GAP_DAYS
-        window |= {r[1] for r in rows
-                   if spans[r[0]][0] is not None and spans[r[0]][1] >= lo and spans[r[0]][0] <= hi}
-    stale = []
-    for sid, members in con.execute("SELECT id, stories FROM storylines").fetchall():
-        if window.intersection(members) or old_ids.intersection(members):
-            stale.append(sid)
-            window.update(members)
-    stories = [story_dict(r) for r in rows if r[1] in window]
-    ids = [a for s in stories for a in s["articles"]]
-    sub = Analysis(articles=load_articles(ids), stories=stories)
-    storylines_stage(sub, features=_features(con, ids))
-    con.execute("DELETE FROM storylines WHERE id IN (SELECT unnest($1))", [stale])
-    bulk_insert(con, "storylines", ("id", "data", "stories"),
-                [(s["id"], dumps(s), list(s["stories"])) for s in sub.storylines])
+    """Bring the storylines up to date around the touched stories (``rashomon.store.storylines``)."""
+    from .storylines import update_storylines as update
+
+    update(con, touched, old_ids, clusterer, lambda ids: _features(con, ids), load_articles)
 
 
 def update_loaded(con, touched: set[int], pending: Sequence[str],

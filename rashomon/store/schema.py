@@ -12,6 +12,7 @@ rewritten by each ``add`` (see ``rashomon.store.corpus``).
 from __future__ import annotations
 
 from .errors import StoreError
+from .storylines import SCHEMA as STORYLINE_TABLES
 
 MIGRATIONS: list[tuple[int, list[str]]] = [
     (1, [
@@ -59,6 +60,9 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
         # stage): a later add that brings an earlier dated member moves their date again
         "CREATE TABLE story_dated (article VARCHAR PRIMARY KEY)",
     ]),
+    # storylines kept story by story: vectors, key-term index, links (rashomon.store.storylines);
+    # filled for the stored stories by the next add
+    (3, STORYLINE_TABLES),
 ]
 
 LATEST = MIGRATIONS[-1][0]

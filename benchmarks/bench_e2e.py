@@ -1,0 +1,145 @@
+"""End-to-end `rashomon analyze` at scale: articles/second, peak memory, cost of each stage.
+
+    python benchmarks/bench_e2e.py --n 1000 10000          # one fresh process per size
+    python benchmarks/bench_e2e.py --n 100000 --workers 2
+
+For each size a corpus of ~600-word articles is built in /tmp (never committed) by recombining
+real paragraphs: those of our own example corpus and test fixtures and of the evaluation sets'
+articles (read by path at run time). Each article takes runs of consecutive paragraphs from a few
+source articles drawn at random until it has 600 words, an outlet, a date within a month and a title; so
+outlets, dates, stories and shared passages all occur, as in a real crawl. Then the analysis
+runs in its own process exactly as ``rashomon analyze CORPUS --out OUT --workers W`` does
+(``analyze`` then ``write``, report included), sampled for peak RSS (its own plus its worker
+processes', summed); prints articles/s, peak RSS, and the seconds of each stage from the
+analysis' ``stats`` (the cost curve of each corpus-level stage) and of writing the output.
+"""
+from __future__ import annotations
+
+import argparse
+import glob
+import json
+import random
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+SOURCES = [str(ROOT / "examples/corpus"), str(ROOT / "tests/fixtures"),
+           *sorted(glob.glob(str(SHARED / "eval/*/*/articles.jsonl")))]
+OUTLETS = ["Harbour Post", "Meridian Wire", "Coastline Herald", "Valley Times", "North Star",
+           "Daily Ledger", "Observer Online", "Tamsara Watch", "City Courier", "Evening Signal"]
+WORDS = 600
+
+
+def paragraphs(paths: list[str]) -> list[list[str]]:
+    """The paragraphs of every readable article under ``paths``, grouped by article."""
+    from rashomon.pipeline import iter_articles
+
+    out = []
+    for a in iter_articles(paths):
+        if not hasattr(a, "text"):
+            continue
+        paras = [p.strip() for p in re.split(r"\n\s*\n", a.text) if len(p.split()) >= 15]
+        if paras:
+            out.append(paras)
+    return out
+
+
+def build(n: int, path: Path, seed: int = 7) -> int:
+    """Write ``n`` recombined articles as JSONL to ``path``; returns the number of words."""
+    rng = random.Random(seed)
+    groups = paragraphs(SOURCES)
+    total = 0
+    with path.open("w", encoding="utf-8") as f:
+        for i in range(n):
+            paras, used, words = [], set(), 0
+            while words < WORDS:  # a run of paragraphs in order from one article, then another
+                g = rng.randrange(len(groups))
+                k = rng.randrange(len(groups[g]))
+                while k < len(groups[g]) and words < WORDS and (g, k) not in used:
+                    used.add((g, k))
+                    paras.append(groups[g][k])
+                    words += len(groups[g][k].split())
+                    k += 1
+                    if rng.random() < 0.3:
+                        break
+            title = " ".join(paras[0].split()[:rng.randint(6, 11)]).rstrip(",;:")
+            day = 1 + rng.randrange(28)
+            f.write(json.dumps({"id": f"bench-{i}", "outlet": rng.choice(OUTLETS), "title": title,
+                                "published": f"2025-05-{day:02d}", "text": "\n\n".join(paras)}) + "\n")
+            total += words
+    return total
+
+
+def child(corpus: str, out: str, workers: int) -> None:
+    """What ``rashomon analyze`` does, with the stage seconds saved to ``OUT/stats.json``."""
+    from rashomon.output import write
+    from rashomon.pipeline import analyze
+
+    analysis = analyze([corpus], workers=workers or None)
+    t = time.perf_counter()
+    write(analysis, out)
+    analysis.stats["write_seconds"] = time.perf_counter() - t
+    Path(out, "stats.json").write_text(json.dumps(analysis.stats), encoding="utf-8")
+
+
+def run(corpus: Path, out: Path, workers: int | None) -> tuple[float, float]:
+    """Analyse the corpus in a new process; returns (seconds, peak RSS in MB of it and its
+    worker processes)."""
+    import psutil
+
+    cmd = [sys.executable, __file__, "--child", str(corpus), str(out), str(workers or 0)]
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd)
+    ps = psutil.Process(proc.pid)
+    peak = 0
+    while proc.poll() is None:
+        try:
+            rss = ps.memory_info().rss + sum(c.memory_info().rss for c in ps.children(recursive=True))
+            peak = max(peak, rss)
+        except psutil.Error:
+            pass
+        time.sleep(0.2)
+    secs = time.perf_counter() - t0
+    if proc.returncode:
+        sys.exit(f"rashomon analyze failed ({proc.returncode})")
+    return secs, peak / 2**20
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--n", type=int, nargs="+", default=[1000, 10000], help="corpus sizes")
+    ap.add_argument("--workers", type=int, default=None, help="--workers for analyze (default: all cores)")
+    ap.add_argument("--tmp", default="/tmp/rashomon-bench-e2e", help="where corpora and outputs go")
+    ap.add_argument("--child", nargs=3, metavar=("CORPUS", "OUT", "WORKERS"), help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.child:
+        return child(args.child[0], args.child[1], int(args.child[2]))
+
+    import os
+
+    tmp = Path(args.tmp)
+    tmp.mkdir(parents=True, exist_ok=True)
+    print(f"cores {os.cpu_count()}, load average at start {os.getloadavg()[0]:.2f}, "
+          f"workers {args.workers or 'default'}")
+    rows = []
+    for n in args.n:
+        corpus = tmp / f"corpus-{n}.jsonl"
+        words = build(n, corpus)
+        secs, peak = run(corpus, tmp / f"out-{n}", args.workers)
+        stats = json.loads((tmp / f"out-{n}" / "stats.json").read_text("utf-8"))
+        stages = {k[:-8]: v for k, v in stats.items() if k.endswith("_seconds")}
+        print(f"\n{n} articles, {words / n:.0f} words each: {secs:.1f} s, {n / secs:.2f} articles/s, "
+              f"peak RSS {peak:.0f} MB (load average now {os.getloadavg()[0]:.2f})")
+        for name, s in stages.items():
+            print(f"  {name:<14} {s:9.2f} s  {1000 * s / n:7.2f} ms/article")
+        rows.append({"n": n, "seconds": round(secs, 1), "articles_per_s": round(n / secs, 2),
+                     "peak_rss_mb": round(peak), "stages": {k: round(v, 2) for k, v in stages.items()}})
+    print(json.dumps(rows))
+
+
+if __name__ == "__main__":
+    main()

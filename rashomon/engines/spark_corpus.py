@@ -1,0 +1,136 @@
+"""Spark engine, linguistic analysis and stories.
+
+* ``annotate_partition``: the per-article half of the NLP stage (``rashomon.nlp.stage``: one
+  spaCy parse, then times, quotes, mentions, event mentions, story features) on executors. The
+  spaCy model is loaded once per Python worker (``rashomon.nlp.load`` is cached per process and
+  Spark reuses its Python workers), and only compact JSON-able results leave the executor.
+* ``resolve``: the corpus half on the driver, over those compact results: entities resolved
+  across articles, speakers linked, event mentions merged.
+* ``cluster_stories``: stories by time buckets. Buckets are cut where the publication days
+  leave a gap longer than the clusterer's ``max_gap_days`` (no dated article can join a story
+  across such a gap, so the cut changes nothing) and, inside a run of close days, when a bucket
+  would pass ``bucket_max`` articles (there a story crossing the cut is split in two). Each
+  bucket runs the local engine's online ``StoryClusterer``, in the same arrival order, with the
+  document frequencies of the whole corpus.
+"""
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections import Counter
+from datetime import date
+
+from ..model import content_id
+
+UNDATED = -1  # the bucket of undated articles when the dated ones span several buckets
+
+
+def annotate_partition(rows):
+    """Executor side: (seq, Article) -> (seq, compact annotations of the article)."""
+    from dataclasses import asdict
+
+    from ..nlp.stage import annotate_article, parse
+
+    rows = list(rows)
+    for (seq, _a), (article, doc) in zip(rows, parse([a for _, a in rows])):
+        ann = annotate_article(article, doc)
+        yield seq, {"id": article.id, "english": doc is not None, "times": ann.times,
+                    "quotes": ann.quotes, "mentions": ann.mentions, "events": ann.events,
+                    "features": asdict(ann.features)}
+
+
+def resolve(anns: list[dict], texts: dict[str, str]) -> tuple[list[dict], list[dict], list[dict]]:
+    """The corpus half of the NLP stage over the annotations (in read order): entities, quotes
+    with their speakers linked, merged events. ``texts``: the texts of the articles with quotes."""
+    from ..events import merge_events
+    from ..nlp.entities import resolve_entities
+    from ..nlp.stage import link_speakers
+
+    entities = resolve_entities([({"id": d["id"]}, d["mentions"]) for d in anns if d["english"]])
+    quotes = [q for d in anns if d["english"] for q in d["quotes"]]
+    link_speakers(quotes, entities, texts)
+    for q in quotes:
+        q.setdefault("speaker", None)
+    events = merge_events([m for d in anns if d["english"] for m in d["events"]], entities)
+    return entities, quotes, events
+
+
+def buckets(day_counts: list[tuple[int, int]], max_gap: float, bucket_max: int) -> list[int]:
+    """The first day of each bucket, from the (day, articles) counts of the dated articles."""
+    starts: list[int] = []
+    last, size = None, 0
+    for day, n in sorted(day_counts):
+        if last is None or day - last > max_gap or size + n > bucket_max:
+            starts.append(day)
+            size = 0
+        last, size = day, size + n
+    return starts
+
+
+def bucket_of(day: int | None, starts: list[int]) -> int:
+    if day is None:
+        return 0 if len(starts) <= 1 else UNDATED
+    return max(0, bisect_right(starts, day) - 1)
+
+
+def _family_terms(feat: dict):
+    from ..stories.features import FAMILIES, ArticleFeatures
+
+    f = ArticleFeatures(**feat)
+    for fam in FAMILIES:
+        for term in f.family(fam):
+            yield (fam, term), 1
+
+
+def cluster_bucket(feats: list[dict], df: dict[str, dict[str, int]], n_docs: int) -> list[dict]:
+    """One bucket's stories: the online clusterer over its articles, in arrival order (dated
+    ones first, then the undated, clearest first), primed with the corpus's document frequencies."""
+    from ..stories import StoryClusterer
+    from ..stories.features import FAMILIES, ArticleFeatures
+    from ..stories.stage import arrival_order, story_title
+
+    clusterer = StoryClusterer()
+    clusterer.n_docs = n_docs
+    clusterer.df = {f: Counter(df.get(f, {})) for f in FAMILIES}
+    ordered = arrival_order(ArticleFeatures(**d) for d in feats)
+    keys: dict[int, list] = {}
+    for f in [f for f in ordered if f.day is not None]:
+        keys.setdefault(clusterer.add(f, count=False), []).append(f)
+    # as in the local engine: the undated after every dated article, the clearest first
+    undated = sorted(((-clusterer.best(f)[1], f.id, f) for f in ordered if f.day is None), key=lambda x: x[:2])
+    for _, _, f in undated:
+        keys.setdefault(clusterer.add(f, count=False), []).append(f)
+    out = []
+    for members in keys.values():
+        days = [m.day for m in members if m.day is not None]
+        ids = [m.id for m in members]
+        out.append({
+            "id": content_id(*sorted(ids), prefix="story"),
+            "title": story_title(members, clusterer),
+            "articles": ids,
+            "start": date.fromordinal(min(days)).isoformat() if days else None,
+            "end": date.fromordinal(max(days)).isoformat() if days else None,
+            "summary": [], "timeline": [], "facts": [], "conflicts": [], "framing": [],
+        })
+    return out
+
+
+def cluster_stories(sc, feats, *, bucket_max: int) -> tuple[list[dict], int]:
+    """The corpus's stories (sorted as the local engine sorts them) and the number of buckets.
+
+    ``feats``: RDD of story-feature dicts (``ArticleFeatures`` as plain data)."""
+    from ..stories.clusterer import load_weights
+
+    n_docs = feats.count()
+    df: dict[str, dict[str, int]] = {}
+    for (fam, term), n in feats.flatMap(_family_terms).reduceByKey(lambda x, y: x + y).collect():
+        df.setdefault(fam, {})[term] = n
+    day_counts = feats.filter(lambda d: d["day"] is not None).map(lambda d: (d["day"], 1)) \
+        .reduceByKey(lambda x, y: x + y).collect()
+    starts = buckets(day_counts, load_weights()["max_gap_days"], bucket_max)
+    b_starts, b_df = sc.broadcast(starts), sc.broadcast(df)
+    n_buckets = len(starts) + (1 if len(starts) > 1 and len(day_counts) < n_docs else 0)
+    keyed = feats.map(lambda d: (bucket_of(d["day"], b_starts.value), d))
+    stories = (keyed.groupByKey(numPartitions=max(1, min(n_buckets, sc.defaultParallelism * 4)))
+               .flatMap(lambda kv: cluster_bucket(list(kv[1]), b_df.value, n_docs)).collect())
+    stories.sort(key=lambda s: (-len(s["articles"]), s["start"] or "9999", s["id"]))
+    return stories, n_buckets

@@ -1,0 +1,214 @@
+"""Storylines in the store, kept up to date story by story instead of recomputed.
+
+The batch stage (``rashomon.stories.storylines``) links each dated story to the earlier story
+it resembles most; the links form trees, and each tree of two or more stories is a storyline.
+The store keeps what that needs per story, so an ``add`` touches only what changed:
+
+* ``story_vec``: the story's unit TF-IDF vectors of words and names (IDF from the clusterer's
+  document frequencies, the same counts the batch stage uses when the store was filled by one
+  add), its day range and its relation-word rates;
+* ``story_terms``: its key terms (``key_terms``), an inverted index to find candidates;
+* ``story_link``: its parent (the most similar earlier story), the similarity and the relation.
+
+An ``add`` recomputes the vectors of the stories it touched, then the parent of each touched
+story, of each story that had a touched story as parent, and of each later story sharing a key
+term with a touched one (a new story may now be its best match); then it rebuilds only the
+storylines whose trees hold one of these. Vectors of untouched stories keep the IDF of the add
+that wrote them (IDF drifts slowly; ``rashomon.store`` documents the difference from
+``analyze``).
+"""
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+from collections.abc import Callable, Sequence
+
+from ..model import Article, content_id
+from ..stories import ArticleFeatures, StoryClusterer
+from ..stories.features import _day
+from ..stories.storylines import (MAX_GAP_DAYS, MIN_SIMILARITY, _cos, _unit, key_terms, relation,
+                                  relation_rates)
+from .rows import bulk_insert, dumps
+
+SCHEMA = [
+    """CREATE TABLE story_vec (key INTEGER PRIMARY KEY, start_day INTEGER, end_day INTEGER,
+        vw VARCHAR NOT NULL, vn VARCHAR NOT NULL, rates VARCHAR NOT NULL)""",
+    "CREATE TABLE story_terms (term VARCHAR NOT NULL, key INTEGER NOT NULL)",
+    "CREATE INDEX story_terms_term ON story_terms (term)",
+    """CREATE TABLE story_link (key INTEGER PRIMARY KEY, parent INTEGER NOT NULL,
+        similarity DOUBLE NOT NULL, relation VARCHAR NOT NULL)""",
+]
+
+
+def _vectors(members: Sequence[ArticleFeatures], clusterer: StoryClusterer) -> tuple[dict, dict]:
+    n = clusterer.n_docs
+    words: Counter = Counter()
+    names: Counter = Counter()
+    for f in members:
+        words.update(f.words)
+        names.update(f.family("names"))
+    idf = lambda fam, t: 1.0 + math.log((n + 1) / (clusterer.df[fam].get(t, 0) + 0.5))  # noqa: E731
+    vw = _unit({t: (1 + math.log(c)) * idf("words", t) for t, c in words.items() if c > 0})
+    vn = _unit({"@" + t: (1 + math.log(c)) * idf("names", t) for t, c in names.items() if c > 0})
+    return vw, vn
+
+
+def write_vectors(con, keys: Sequence[int], clusterer: StoryClusterer,
+                  features: Callable[[list[str]], dict[str, ArticleFeatures]],
+                  load_articles: Callable[[list[str]], list[Article]]) -> None:
+    """(Re)write ``story_vec`` and ``story_terms`` of these stories."""
+    if not keys:
+        return
+    rows = con.execute("SELECT key, start_date, end_date, articles FROM stories WHERE key IN (SELECT unnest($1))",
+                       [list(keys)]).fetchall()
+    ids = [a for r in rows for a in r[3]]
+    feats = features(ids)
+    texts = {a.id: (a.text, a.title) for a in load_articles(ids)}
+    vec_rows, term_rows = [], []
+    for key, start, end, members in rows:
+        vw, vn = _vectors([feats[a] for a in members], clusterer)
+        rates = relation_rates([(texts[a][0], texts[a][1], feats[a].lead) for a in members])
+        vec_rows.append((key, _day(start), _day(end), dumps(vw), dumps(vn), dumps(rates)))
+        term_rows.extend((t, key) for t in set(key_terms(vw, vn)))
+    con.execute("DELETE FROM story_vec WHERE key IN (SELECT unnest($1))", [list(keys)])
+    con.execute("DELETE FROM story_terms WHERE key IN (SELECT unnest($1))", [list(keys)])
+    bulk_insert(con, "story_vec", ("key", "start_day", "end_day", "vw", "vn", "rates"), vec_rows)
+    bulk_insert(con, "story_terms", ("term", "key"), term_rows)
+
+
+def _vec(con, keys) -> dict[int, tuple]:
+    out = {}
+    for key, s, e, vw, vn, rates in con.execute(
+            "SELECT key, start_day, end_day, vw, vn, rates FROM story_vec WHERE key IN (SELECT unnest($1))",
+            [sorted(keys)]).fetchall():
+        out[key] = (s, e, json.loads(vw), json.loads(vn), json.loads(rates))
+    return out
+
+
+def _relink(con, keys: set[int], gap: int) -> None:
+    """Find the parent of each story in ``keys`` among the stories sharing a key term with it."""
+    con.execute("CREATE OR REPLACE TEMP TABLE q AS SELECT unnest($1) AS key", [sorted(keys)])
+    pairs = con.execute(
+        "SELECT DISTINCT q.key, c.key FROM q JOIN story_terms qt ON qt.key = q.key "
+        "JOIN story_terms c ON c.term = qt.term AND c.key <> q.key").fetchall()
+    con.execute("DROP TABLE q")
+    vec = _vec(con, keys | {c for _q, c in pairs})
+    cands: dict[int, list[int]] = {}
+    for q, c in pairs:
+        cands.setdefault(q, []).append(c)
+    links = []
+    for q in sorted(keys):
+        if q not in vec:
+            continue
+        qs, _qe, qw, qn, qr = vec[q]
+        best, best_sim = None, MIN_SIMILARITY
+        # in the batch stage's order (by start), the later of equal matches winning as there
+        for c in sorted(cands.get(q, ()), key=lambda c: (vec[c][0] is None, vec[c][0] or 0, c)):
+            cs, ce, cw, cn, _cr = vec[c]
+            if cs is None or ce is None:
+                continue  # undated stories are never parents
+            if qs is not None and not (ce < qs and qs - ce <= gap):
+                continue
+            sim = 0.5 * _cos(qw, cw) + 0.5 * _cos(qn, cn)
+            if sim >= best_sim:
+                best, best_sim = c, sim
+        if best is not None:
+            links.append((q, best, round(best_sim, 3), relation(vec[best][4], qr)))
+    con.execute("DELETE FROM story_link WHERE key IN (SELECT unnest($1))", [sorted(keys)])
+    bulk_insert(con, "story_link", ("key", "parent", "similarity", "relation"), links)
+
+
+def update_storylines(con, touched: set[int], old_ids: set[str], clusterer: StoryClusterer,
+                      features: Callable[[list[str]], dict[str, ArticleFeatures]],
+                      load_articles: Callable[[list[str]], list[Article]],
+                      gap: int = MAX_GAP_DAYS) -> None:
+    """Bring vectors, links and storylines up to date after the stories ``touched`` changed."""
+    con.execute("DELETE FROM story_vec WHERE key NOT IN (SELECT key FROM stories)")
+    con.execute("DELETE FROM story_terms WHERE key NOT IN (SELECT key FROM stories)")
+    con.execute("DELETE FROM story_link WHERE key NOT IN (SELECT key FROM stories) "
+                "OR parent NOT IN (SELECT key FROM stories)")
+    missing = {k for (k,) in con.execute(
+        "SELECT key FROM stories WHERE key NOT IN (SELECT key FROM story_vec)").fetchall()}
+    redo = set(touched) | missing
+    if not redo:
+        return
+    write_vectors(con, sorted(redo), clusterer, features, load_articles)
+    # stories whose best parent may have changed: the redone ones, their children, and later
+    # stories sharing a key term with a redone one
+    con.execute("CREATE OR REPLACE TEMP TABLE r AS SELECT unnest($1) AS key", [sorted(redo)])
+    later = {k for (k,) in con.execute(
+        "SELECT DISTINCT c.key FROM r JOIN story_terms rt ON rt.key = r.key "
+        "JOIN story_terms c ON c.term = rt.term AND c.key <> r.key "
+        "JOIN story_vec rv ON rv.key = r.key JOIN story_vec cv ON cv.key = c.key "
+        "WHERE rv.end_day IS NOT NULL AND (cv.start_day IS NULL OR "
+        "(cv.start_day > rv.end_day AND cv.start_day - rv.end_day <= ?))", [gap]).fetchall()}
+    children = {k for (k,) in con.execute(
+        "SELECT key FROM story_link WHERE parent IN (SELECT key FROM r)").fetchall()}
+    con.execute("DROP TABLE r")
+    relink = redo | later | children
+    old_parent = dict(con.execute("SELECT key, parent FROM story_link WHERE key IN (SELECT unnest($1))",
+                                  [sorted(relink)]).fetchall())
+    _relink(con, relink, gap)
+    _rebuild_lines(con, relink | set(old_parent.values()), old_ids)
+
+
+def _rebuild_lines(con, seeds: set[int], old_ids: set[str]) -> None:
+    """Rewrite the storylines whose trees hold a story of ``seeds`` (or held a story id that
+    changed)."""
+    parent = dict(con.execute("SELECT key, parent FROM story_link").fetchall())
+    children: dict[int, list[int]] = {}
+    for k, p in parent.items():
+        children.setdefault(p, []).append(k)
+
+    def root(k: int) -> int:
+        seen = set()
+        while k in parent and k not in seen:
+            seen.add(k)
+            k = parent[k]
+        return k
+
+    roots = {root(k) for k in seeds}
+    trees: dict[int, list[int]] = {}
+    for r in roots:
+        stack, members = [r], []
+        while stack:
+            k = stack.pop()
+            members.append(k)
+            stack.extend(children.get(k, ()))
+        trees[r] = members
+    keys = sorted({k for m in trees.values() for k in m})
+    info = {k: (sid, title, s, e) for k, sid, title, s, e in con.execute(
+        "SELECT key, id, title, start_date, end_date FROM stories WHERE key IN (SELECT unnest($1))",
+        [keys]).fetchall()}
+    links = {k: (p, sim, rel) for k, p, sim, rel in con.execute(
+        "SELECT key, parent, similarity, relation FROM story_link WHERE key IN (SELECT unnest($1))",
+        [keys]).fetchall()}
+    member_ids = {info[k][0] for k in keys if k in info}
+    stale = [sid for sid, stories in con.execute("SELECT id, stories FROM storylines").fetchall()
+             if member_ids.intersection(stories) or old_ids.intersection(stories)]
+    rows = []
+    for members in trees.values():
+        members = [k for k in members if k in info]
+        if len(members) < 2:
+            continue
+        dated = sorted((k for k in members if info[k][2] is not None), key=lambda k: (info[k][2], info[k][0]))
+        undated = sorted((k for k in members if info[k][2] is None), key=lambda k: info[k][0])
+        order: dict[int, list[int]] = {}
+        for k in undated:  # grouped by parent in order of first appearance, as the batch stage
+            order.setdefault(links[k][0], []).append(k)
+        ordered = dated + [k for ks in order.values() for k in ks]
+        ids = [info[k][0] for k in ordered]
+        line = {
+            "id": content_id(*sorted(ids), prefix="storyline"),
+            "title": info[ordered[0]][1],
+            "stories": ids,
+            "links": [{"from": info[links[k][0]][0], "to": info[k][0], "relation": links[k][2],
+                       "similarity": links[k][1]} for k in ordered if k in links],
+            "start": info[dated[0]][2] if dated else None,
+            "end": max(info[k][3] for k in dated) if dated else None,
+        }
+        rows.append((line["id"], dumps(line), ids))
+    con.execute("DELETE FROM storylines WHERE id IN (SELECT unnest($1))", [stale])
+    bulk_insert(con, "storylines", ("id", "data", "stories"), rows)
+
