@@ -148,6 +148,31 @@ class Store:
             raise StoreError(f"{self.path}: {story_id!r} names {len(rows)} stories; give more of the id")
         return story_dict(rows[0])
 
+    def entities(self, article_ids: Iterable[str] | None = None) -> list[dict]:
+        """The contract's Entity dicts with all their mentions (those mentioned in these articles
+        when given), in store order."""
+        from .entities import load_entities
+
+        if article_ids is None:
+            return load_entities(self.con)
+        return load_entities(self.con, "WHERE e.id IN (SELECT entity FROM entity_mentions WHERE article IN "
+                                       "(SELECT unnest($1)))", [list(article_ids)])
+
+    def entity(self, entity_id: str) -> dict:
+        from .entities import load_entities
+
+        found = load_entities(self.con, "WHERE e.id = ?", [entity_id])
+        if not found:
+            raise StoreError(f"{self.path}: no entity {entity_id!r}")
+        return found[0]
+
+    def events(self, article_ids: Iterable[str] | None = None) -> list[dict]:
+        """The contract's Event dicts (those reported by these articles when given)."""
+        if article_ids is None:
+            return self._json_rows("SELECT data FROM events ORDER BY pos")
+        return self._json_rows("SELECT data FROM events WHERE id IN (SELECT event FROM event_articles WHERE "
+                               "article IN (SELECT unnest($1))) ORDER BY pos", [list(article_ids)])
+
     def story_of(self, article_id: str) -> str | None:
         row = self.con.execute("SELECT s.id FROM story_articles sa JOIN stories s ON s.key = sa.story "
                                "WHERE sa.article = ?", [article_id]).fetchone()
@@ -174,10 +199,11 @@ class Store:
         an.rejected = [Rejection(Source(p, None if i < 0 else i), reason) for p, i, reason in
                        self.con.execute("SELECT source_path, source_index, reason FROM rejected ORDER BY seq").fetchall()]
         an.reuse = self._json_rows("SELECT data FROM reuse ORDER BY lo, hi")
-        an.entities = self._json_rows("SELECT data FROM entities ORDER BY pos")
+        an.entities = self.entities()
         an.quotes = self.quotes()
         an.times = self._json_rows("SELECT t.data FROM times t JOIN articles a ON a.id = t.article ORDER BY a.seq, t.pos")
-        an.events = self._json_rows("SELECT data FROM events ORDER BY pos")
+        an.events = sorted(self._json_rows("SELECT data FROM events ORDER BY pos"), key=lambda e: (
+            e["date"] or "9999", e["mentions"][0]["article"], e["mentions"][0]["start"]))
         an.stories = self.stories()
         an.storylines = sorted(self._json_rows("SELECT data FROM storylines"), key=lambda x: (x["start"], x["id"]))
         an.stats.update(self.counts())
@@ -303,7 +329,7 @@ class Store:
     def complete(self, res: AddResult | None = None) -> AddResult:
         """Step 2 (see the module doc): the corpus stages over every pending article, in one
         transaction. A no-op when nothing is pending."""
-        from .corpus import (update_entities_events, update_loaded, update_stories, update_story_dates,
+        from .corpus import (update_entities_events, update_stories, update_story_dates, update_story_sections,
                              update_storylines)
 
         res = res or AddResult()
@@ -320,12 +346,12 @@ class Store:
             t = res.tick("stories", t)
             update_story_dates(con, touched, self.articles)
             t = res.tick("story_dates", t)
-            update_entities_events(con)
+            update_entities_events(con, pending)
             t = res.tick("entities_events", t)
             update_storylines(con, touched, old_ids, clusterer, self.articles)
             t = res.tick("storylines", t)
-            update_loaded(con, touched, pending, self.articles)
-            t = res.tick("loaded", t)
+            update_story_sections(con, touched, pending, self.articles)
+            t = res.tick("compare", t)
             con.execute("UPDATE articles SET status = 'done' WHERE status = 'pending'")
             self._maybe_pause("corpus", len(pending))
             con.execute("COMMIT")

@@ -9,13 +9,12 @@
   (``update_story_dates``): undated members of dated stories take the story's first date
   (basis ``inferred``) and their times are resolved again; ``story_dated`` remembers them, so a
   later add that brings an earlier date into their story moves theirs too.
-* entities, quote speakers, events: re-run over every stored article's mentions, quotes and
-  event mentions (``resolve_entities``, ``link_speakers``, ``merge_events``), as the brief allows
-  for now: O(corpus) per ``add``. An incremental resolver needs an entry point in
-  ``rashomon.nlp.entities`` that resolves new chains against stored entities.
-* loaded wording (``rashomon.framing``): recomputed for the members of the stories touched by
-  this add and of the stories of their reuse partners (story peers and reuse contrasts are its
-  evidence); the other articles keep theirs.
+* entities, quote speakers, events: resolved for the pending articles against a bounded context
+  of stored ones (``rashomon.store.entities``): the cost of an ``add`` does not grow with the
+  store.
+* loaded wording and the comparison (``rashomon.framing``, ``rashomon.compare``): recomputed
+  for the stories touched by this add and the stories of their reuse partners (story peers and
+  reuse contrasts are the evidence); the other articles and stories keep theirs.
 * storylines: kept story by story (vectors, a key-term index and links to the most similar
   earlier story, ``rashomon.store.storylines``): only the links that the touched stories can
   change are recomputed, and only the storylines holding them are rewritten.
@@ -91,13 +90,18 @@ def update_stories(con, pending: Sequence[str]) -> tuple[set[int], set[str], Sto
     return touched, old_ids, clusterer
 
 
+SECTIONS = ("summary", "timeline", "facts", "conflicts", "framing")
+
+
 def story_dict(row) -> dict:
-    _key, sid, title, start, end, articles = row
-    return {"id": sid, "title": title, "articles": list(articles), "start": start, "end": end,
-            "summary": [], "timeline": [], "facts": [], "conflicts": [], "framing": []}
+    _key, sid, title, start, end, articles, sections = row
+    out = {"id": sid, "title": title, "articles": list(articles), "start": start, "end": end}
+    stored = json.loads(sections) if sections else {}
+    out.update({k: stored.get(k, []) for k in SECTIONS})
+    return out
 
 
-STORY_SELECT = "SELECT key, id, title, start_date, end_date, articles FROM stories"
+STORY_SELECT = "SELECT key, id, title, start_date, end_date, articles, sections FROM stories"
 
 
 def update_story_dates(con, touched: set[int],
@@ -148,35 +152,14 @@ def update_story_dates(con, touched: set[int],
     return changed
 
 
-def update_entities_events(con) -> None:
-    """Entities, quote speakers and events over every stored article (see module doc)."""
-    from ..events import merge_events
-    from ..nlp.entities import resolve_entities
-    from ..nlp.stage import link_speakers
+def update_entities_events(con, pending: Sequence[str]) -> None:
+    """Entities, quote speakers and events for the pending articles (``rashomon.store.entities``)."""
+    from .entities import backfill, update_entities, update_events, update_speakers
 
-    mentions = [({"id": aid}, json.loads(d)) for aid, d in con.execute(
-        "SELECT m.article, m.data FROM mentions m JOIN articles a ON a.id = m.article ORDER BY a.seq").fetchall()]
-    entities = resolve_entities(mentions)
-    del mentions
-    quotes = [json.loads(d) for (d,) in con.execute(
-        "SELECT q.data FROM quotes q JOIN articles a ON a.id = q.article ORDER BY a.seq, q.pos").fetchall()]
-    texts = dict(con.execute(
-        "SELECT id, text FROM articles WHERE id IN (SELECT DISTINCT article FROM quotes)").fetchall())
-    link_speakers(quotes, entities, texts)
-    del texts
-    event_mentions = []
-    for (d,) in con.execute("SELECT e.data FROM event_mentions e JOIN articles a ON a.id = e.article "
-                            "ORDER BY a.seq").fetchall():
-        event_mentions.extend(json.loads(d))
-    events = merge_events(event_mentions, entities)
-    con.execute("DELETE FROM entities")
-    bulk_insert(con, "entities", ("id", "pos", "data"), [(e["id"], i, dumps(e)) for i, e in enumerate(entities)])
-    con.execute("DELETE FROM events")
-    bulk_insert(con, "events", ("id", "pos", "data"), [(e["id"], i, dumps(e)) for i, e in enumerate(events)])
-    con.execute("CREATE OR REPLACE TEMP TABLE speakers AS SELECT unnest($1) AS id, unnest($2) AS speaker",
-                [[q["id"] for q in quotes], [q.get("speaker") for q in quotes]])
-    con.execute("UPDATE quotes SET speaker = s.speaker FROM speakers s WHERE quotes.id = s.id")
-    con.execute("DROP TABLE speakers")
+    backfill(con)
+    entities = update_entities(con, pending)
+    update_speakers(con, pending, entities)
+    update_events(con, pending)
 
 
 def update_storylines(con, touched: set[int], old_ids: set[str], clusterer: StoryClusterer,
@@ -187,27 +170,48 @@ def update_storylines(con, touched: set[int], old_ids: set[str], clusterer: Stor
     update(con, touched, old_ids, clusterer, lambda ids: _features(con, ids), load_articles)
 
 
-def update_loaded(con, touched: set[int], pending: Sequence[str],
-                  load_articles: Callable[[list[str]], list[Article]]) -> None:
-    """Loaded wording (``rashomon.framing.loaded_stage``) for the articles whose evidence changed:
-    every member of a story touched by this add or of a story holding a reuse partner of a
-    pending article (its story peers and reuse contrasts are what the stage reads)."""
+def update_story_sections(con, touched: set[int], pending: Sequence[str],
+                          load_articles: Callable[[list[str]], list[Article]]) -> None:
+    """Loaded wording and the comparison (``rashomon.framing``, ``rashomon.compare``) for the
+    stories whose evidence changed: every story touched by this add or holding a reuse partner
+    of a pending article (story peers and reuse contrasts are what the loaded stage reads). Their
+    articles' ``loaded`` and the stories' sections are rewritten; the other articles and stories
+    keep theirs."""
+    from ..compare import compare_stage
     from ..framing import loaded_stage
+    from .entities import _entities_of
 
     partners = {x for row in con.execute(
         "SELECT a, b FROM reuse WHERE a IN (SELECT unnest($1)) OR b IN (SELECT unnest($1))",
         [list(pending)]).fetchall() for x in row}
     keys = set(touched) | {k for (k,) in con.execute(
         "SELECT story FROM story_articles WHERE article IN (SELECT unnest($1))", [sorted(partners)]).fetchall()}
-    stories = [story_dict(r) for r in con.execute(STORY_SELECT + " WHERE key IN (SELECT unnest($1))",
-                                                  [sorted(keys)]).fetchall()]
+    rows = con.execute(STORY_SELECT + " WHERE key IN (SELECT unnest($1)) ORDER BY key", [sorted(keys)]).fetchall()
+    stories = [story_dict(r) for r in rows]
     core = sorted({a for s in stories for a in s["articles"]} | set(pending))
-    reuse = [json.loads(d) for (d,) in con.execute(
+    arg = [core]
+    sub = Analysis(articles=load_articles(core), stories=stories)
+    sub.reuse = [json.loads(d) for (d,) in con.execute(
         "SELECT data FROM reuse WHERE a IN (SELECT unnest($1)) OR b IN (SELECT unnest($1)) ORDER BY lo, hi",
-        [core]).fetchall()]
-    sub = Analysis(articles=load_articles(core), stories=stories, reuse=reuse)
+        arg).fetchall()]
+    sub.quotes = []
+    for d, speaker in con.execute("SELECT q.data, q.speaker FROM quotes q JOIN articles a ON a.id = q.article "
+                                  "WHERE q.article IN (SELECT unnest($1)) ORDER BY a.seq, q.pos", arg).fetchall():
+        sub.quotes.append({**json.loads(d), "speaker": speaker})
+    sub.times = [json.loads(d) for (d,) in con.execute(
+        "SELECT t.data FROM times t JOIN articles a ON a.id = t.article WHERE t.article IN (SELECT unnest($1)) "
+        "ORDER BY a.seq, t.pos", arg).fetchall()]
+    sub.entities = _entities_of(con, core)
+    sub.events = [json.loads(d) for (d,) in con.execute(
+        "SELECT data FROM events WHERE id IN (SELECT event FROM event_articles WHERE article IN (SELECT unnest($1))) "
+        "ORDER BY pos", arg).fetchall()]
     loaded_stage(sub, {})
+    compare_stage(sub, {})
     con.execute("CREATE OR REPLACE TEMP TABLE new_loaded AS SELECT unnest($1) AS id, unnest($2) AS loaded",
                 [[a.id for a in sub.articles], [dumps([x.to_json() for x in a.loaded]) for a in sub.articles]])
     con.execute("UPDATE articles SET loaded = n.loaded FROM new_loaded n WHERE articles.id = n.id")
     con.execute("DROP TABLE new_loaded")
+    con.execute("CREATE OR REPLACE TEMP TABLE new_sections AS SELECT unnest($1) AS key, unnest($2) AS sections",
+                [[r[0] for r in rows], [dumps({k: st.get(k, []) for k in SECTIONS}) for st in sub.stories]])
+    con.execute("UPDATE stories SET sections = n.sections FROM new_sections n WHERE stories.key = n.key")
+    con.execute("DROP TABLE new_sections")

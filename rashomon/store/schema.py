@@ -12,6 +12,7 @@ rewritten by each ``add`` (see ``rashomon.store.corpus``).
 from __future__ import annotations
 
 from .errors import StoreError
+from .entities import SCHEMA as ENTITY_TABLES
 from .storylines import SCHEMA as STORYLINE_TABLES
 
 MIGRATIONS: list[tuple[int, list[str]]] = [
@@ -63,6 +64,9 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
     # storylines kept story by story: vectors, key-term index, links (rashomon.store.storylines);
     # filled for the stored stories by the next add
     (3, STORYLINE_TABLES),
+    # entities by mention, the context index and which events each article reports
+    # (rashomon.store.entities); filled from the JSON of older stores by the next add
+    (4, ENTITY_TABLES),
 ]
 
 LATEST = MIGRATIONS[-1][0]

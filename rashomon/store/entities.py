@@ -1,0 +1,244 @@
+"""Entities, quote speakers and events in the store, updated for the articles of one ``add``.
+
+Re-resolving every stored mention at each ``add`` costs O(corpus); here an ``add`` costs what its
+own articles touch:
+
+* entities: the new articles' mentions are resolved (``resolve_entities``) together with the
+  mentions of a bounded *context*: the stored articles that share a name key with them (at most
+  ``CONTEXT_PER_KEY`` most recent per key, ``CONTEXT_MAX`` in all), whose entities are known. A
+  resolved group holding stored mentions gives its new mentions to the stored entity most of
+  those belong to; a group of new mentions only is a new entity, or joins the stored entity of
+  the same id (ids come from type and canonical name). Stored entities are never split or merged
+  by a later add, and keep their name, type and description (new spellings become aliases).
+* quote speakers: linked for the new articles' quotes, against the entities of those articles.
+* events: the new articles' event mentions are merged (``merge_events``) with the stored ones of
+  the articles published within ``EVENT_WINDOW_DAYS`` of them (for an undated article: of its
+  story), and with every mention of the stored events those hold; those events are replaced.
+
+Tables: ``entities`` (the Entity dict without its mentions), ``entity_mentions`` (one row per
+mention), ``mention_keys`` (the name keys of each article's mentions: the context index) and
+``event_articles`` (which events each article reports). ``backfill`` fills them once for a store
+written before they existed.
+"""
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+
+from .rows import bulk_insert, dumps
+
+CONTEXT_PER_KEY = 20
+CONTEXT_MAX = 400
+EVENT_WINDOW_DAYS = 7
+
+SCHEMA = [
+    """CREATE TABLE entity_mentions (entity VARCHAR NOT NULL, article VARCHAR NOT NULL,
+        start INTEGER NOT NULL, stop INTEGER NOT NULL, text VARCHAR NOT NULL)""",
+    "CREATE INDEX entity_mentions_article ON entity_mentions (article)",
+    "CREATE INDEX entity_mentions_entity ON entity_mentions (entity)",
+    "CREATE TABLE mention_keys (key VARCHAR NOT NULL, article VARCHAR NOT NULL)",
+    "CREATE INDEX mention_keys_key ON mention_keys (key)",
+    "CREATE TABLE event_articles (event VARCHAR NOT NULL, article VARCHAR NOT NULL)",
+    "CREATE INDEX event_articles_article ON event_articles (article)",
+    "CREATE INDEX entities_id ON entities (id)",
+    # the comparison of each story (summary, timeline, facts, conflicts, framing) as JSON
+    "ALTER TABLE stories ADD COLUMN sections VARCHAR",
+]
+
+
+def mention_key_rows(article: str, mentions: list[dict]) -> list[tuple[str, str]]:
+    return [(k, article) for k in sorted({" ".join(m["key"]) for m in mentions if m.get("key")})]
+
+
+def backfill(con) -> None:
+    """Fill the per-mention tables from the JSON of a store written before they existed (once)."""
+    if con.execute("SELECT count(*) FROM mention_keys").fetchone()[0] == 0:
+        rows = []
+        for aid, d in con.execute("SELECT m.article, m.data FROM mentions m JOIN articles a ON a.id = m.article "
+                                  "WHERE a.status = 'done'").fetchall():
+            rows.extend(mention_key_rows(aid, json.loads(d)))
+        bulk_insert(con, "mention_keys", ("key", "article"), rows)
+    if con.execute("SELECT count(*) FROM entity_mentions").fetchone()[0] == 0:
+        ments, heads = [], []
+        for eid, pos, d in con.execute("SELECT id, pos, data FROM entities").fetchall():
+            e = json.loads(d)
+            ments.extend((eid, m["article"], m["start"], m["end"], m["text"]) for m in e.pop("mentions", ()))
+            heads.append((eid, pos, dumps(e)))
+        if ments:
+            con.execute("DELETE FROM entities")
+            bulk_insert(con, "entities", ("id", "pos", "data"), heads)
+            bulk_insert(con, "entity_mentions", ("entity", "article", "start", "stop", "text"), ments)
+    if con.execute("SELECT count(*) FROM event_articles").fetchone()[0] == 0:
+        rows = {(e["id"], m["article"]) for (d,) in con.execute("SELECT data FROM events").fetchall()
+                for e in [json.loads(d)] for m in e["mentions"]}
+        bulk_insert(con, "event_articles", ("event", "article"), sorted(rows))
+
+
+def load_entities(con, where: str = "", params=None) -> list[dict]:
+    """Entity dicts with their mentions (all, or those of ``where`` over ``entities e``)."""
+    heads = con.execute(f"SELECT e.id, e.data FROM entities e {where} ORDER BY e.pos", params or []).fetchall()
+    ids = [i for i, _d in heads]
+    ments: dict[str, list[dict]] = defaultdict(list)
+    for eid, a, s, e, t in con.execute(
+            'SELECT entity, article, start, stop, text FROM entity_mentions WHERE entity IN (SELECT unnest($1)) '
+            'ORDER BY entity, article, start, stop', [ids]).fetchall():
+        ments[eid].append({"article": a, "start": s, "end": e, "text": t})
+    out = []
+    for eid, d in heads:
+        ent = json.loads(d)
+        ent["mentions"] = ments.get(eid, [])
+        out.append(ent)
+    return out
+
+
+def _entities_of(con, articles: Sequence[str]) -> list[dict]:
+    """The stored entities mentioned in these articles, each with only its mentions there."""
+    rows = con.execute('SELECT m.entity, m.article, m.start, m.stop, m.text, e.data FROM entity_mentions m '
+                       'JOIN entities e ON e.id = m.entity WHERE m.article IN (SELECT unnest($1)) '
+                       'ORDER BY e.pos, m.article, m.start', [list(articles)]).fetchall()
+    out: dict[str, dict] = {}
+    for eid, a, s, e, t, d in rows:
+        if eid not in out:
+            out[eid] = json.loads(d)
+            out[eid]["mentions"] = []
+        out[eid]["mentions"].append({"article": a, "start": s, "end": e, "text": t})
+    return list(out.values())
+
+
+def _context(con, new_ids: Sequence[str], keys: set[str]) -> list[str]:
+    if not keys:
+        return []
+    con.execute("CREATE OR REPLACE TEMP TABLE nk AS SELECT unnest($1) AS key", [sorted(keys)])
+    rows = con.execute(
+        "SELECT article, count(*) AS n FROM (SELECT mk.article, row_number() OVER "
+        "(PARTITION BY mk.key ORDER BY a.seq DESC) AS rn FROM mention_keys mk JOIN nk ON nk.key = mk.key "
+        "JOIN articles a ON a.id = mk.article WHERE a.status = 'done' AND a.id NOT IN (SELECT unnest($1))) "
+        "WHERE rn <= ? GROUP BY article ORDER BY n DESC, article LIMIT ?",
+        [list(new_ids), CONTEXT_PER_KEY, CONTEXT_MAX]).fetchall()
+    con.execute("DROP TABLE nk")
+    return [a for a, _n in rows]
+
+
+def update_entities(con, pending: Sequence[str]) -> list[dict]:
+    """Resolve the pending articles' mentions into the stored entities (see the module doc);
+    return the entities of the pending articles (with their mentions there)."""
+    from ..nlp.entities import resolve_entities
+
+    order = {a: s for a, s in con.execute("SELECT id, seq FROM articles WHERE id IN (SELECT unnest($1))",
+                                          [list(pending)]).fetchall()}
+    new = {aid: json.loads(d) for aid, d in con.execute(
+        "SELECT article, data FROM mentions WHERE article IN (SELECT unnest($1))", [list(pending)]).fetchall()}
+    keys = {" ".join(m["key"]) for ms in new.values() for m in ms if m.get("key")}
+    ctx = _context(con, list(new), keys)
+    ctx_ments = dict(con.execute("SELECT article, data FROM mentions WHERE article IN (SELECT unnest($1))",
+                                 [ctx]).fetchall())
+    owner = {(a, s, e): eid for eid, a, s, e in con.execute(
+        'SELECT entity, article, start, stop FROM entity_mentions WHERE article IN (SELECT unnest($1))',
+        [ctx]).fetchall()}
+    items = [({"id": a}, json.loads(ctx_ments[a])) for a in ctx if a in ctx_ments]
+    items += [({"id": a}, new[a]) for a in sorted(new, key=lambda a: order.get(a, 0))]
+    resolved = resolve_entities(items)
+    known = {eid for (eid,) in con.execute("SELECT id FROM entities WHERE id IN (SELECT unnest($1))",
+                                           [[e["id"] for e in resolved]]).fetchall()}
+    pos = con.execute("SELECT coalesce(max(pos) + 1, 0) FROM entities").fetchone()[0]
+    mention_rows, fresh, alias_of = [], [], defaultdict(set)
+    for ent in resolved:
+        stored = Counter(owner[(m["article"], m["start"], m["end"])] for m in ent["mentions"]
+                         if (m["article"], m["start"], m["end"]) in owner)
+        mine = [m for m in ent["mentions"] if m["article"] in new]
+        if not mine:
+            continue
+        if stored:
+            target = max(stored, key=lambda k: (stored[k], k))
+        elif ent["id"] in known:
+            target = ent["id"]
+        else:
+            target = ent["id"]
+            head = {k: v for k, v in ent.items() if k != "mentions"}
+            fresh.append((target, pos, dumps(head)))
+            pos += 1
+            known.add(target)
+        alias_of[target].update(m["text"] for m in mine)
+        mention_rows.extend((target, m["article"], m["start"], m["end"], m["text"]) for m in mine)
+    bulk_insert(con, "entities", ("id", "pos", "data"), fresh)
+    _add_aliases(con, alias_of)
+    bulk_insert(con, "entity_mentions", ("entity", "article", "start", "stop", "text"), mention_rows)
+    bulk_insert(con, "mention_keys", ("key", "article"),
+                [r for a in new for r in mention_key_rows(a, new[a])])
+    return _entities_of(con, list(new))
+
+
+def _add_aliases(con, alias_of: dict[str, set[str]]) -> None:
+    if not alias_of:
+        return
+    rows = con.execute("SELECT id, data FROM entities WHERE id IN (SELECT unnest($1))", [sorted(alias_of)]).fetchall()
+    changed = []
+    for eid, d in rows:
+        ent = json.loads(d)
+        names = {" ".join(t.split()) for t in alias_of[eid]} - {ent["name"]} - set(ent["aliases"])
+        if names:
+            ent["aliases"] = sorted(set(ent["aliases"]) | names)
+            changed.append((eid, dumps(ent)))
+    if changed:
+        con.execute("CREATE OR REPLACE TEMP TABLE ent_upd AS SELECT unnest($1) AS id, unnest($2) AS data",
+                    [[c[0] for c in changed], [c[1] for c in changed]])
+        con.execute("UPDATE entities SET data = u.data FROM ent_upd u WHERE entities.id = u.id")
+        con.execute("DROP TABLE ent_upd")
+
+
+def update_speakers(con, pending: Sequence[str], entities: list[dict]) -> None:
+    """Link the pending articles' quotes to their speakers; mentions the linker adds (a pronoun
+    or role that corefers with a name) are stored as mentions of that entity."""
+    from ..nlp.stage import link_speakers
+
+    quotes = [json.loads(d) for (d,) in con.execute(
+        "SELECT q.data FROM quotes q JOIN articles a ON a.id = q.article WHERE q.article IN (SELECT unnest($1)) "
+        "ORDER BY a.seq, q.pos", [list(pending)]).fetchall()]
+    if not quotes:
+        return
+    texts = dict(con.execute("SELECT id, text FROM articles WHERE id IN (SELECT unnest($1))",
+                             [sorted({q["article"] for q in quotes})]).fetchall())
+    before = {(e["id"], m["article"], m["start"], m["end"]) for e in entities for m in e["mentions"]}
+    link_speakers(quotes, entities, texts)  # adds mentions and sorts them
+    added = [(e["id"], m["article"], m["start"], m["end"], m["text"]) for e in entities
+             for m in e["mentions"] if (e["id"], m["article"], m["start"], m["end"]) not in before]
+    bulk_insert(con, "entity_mentions", ("entity", "article", "start", "stop", "text"), added)
+    con.execute("CREATE OR REPLACE TEMP TABLE speakers AS SELECT unnest($1) AS id, unnest($2) AS speaker",
+                [[q["id"] for q in quotes], [q.get("speaker") for q in quotes]])
+    con.execute("UPDATE quotes SET speaker = s.speaker FROM speakers s WHERE quotes.id = s.id")
+    con.execute("DROP TABLE speakers")
+
+
+def update_events(con, pending: Sequence[str]) -> None:
+    """Merge the pending articles' event mentions with the stored events near them in time."""
+    from ..events import merge_events
+
+    w = EVENT_WINDOW_DAYS
+    con.execute("CREATE OR REPLACE TEMP TABLE p AS SELECT unnest($1) AS id", [list(pending)])
+    scope = {a for (a,) in con.execute(
+        "SELECT DISTINCT o.id FROM p JOIN articles a ON a.id = p.id JOIN articles o ON "
+        "a.published IS NOT NULL AND o.published IS NOT NULL AND length(a.published) = 10 AND "
+        "length(o.published) = 10 AND abs(date_diff('day', CAST(a.published AS DATE), "
+        "CAST(o.published AS DATE))) <= ?", [w]).fetchall()}
+    scope |= {a for (a,) in con.execute(
+        "SELECT sa2.article FROM p JOIN story_articles sa ON sa.article = p.id "
+        "JOIN story_articles sa2 ON sa2.story = sa.story").fetchall()}
+    scope |= set(pending)
+    con.execute("DROP TABLE p")
+    # the stored events reported there, with every article that reports them
+    old = sorted({e for (e,) in con.execute("SELECT event FROM event_articles WHERE article IN (SELECT unnest($1))",
+                                            [sorted(scope)]).fetchall()})
+    scope |= {a for (a,) in con.execute("SELECT article FROM event_articles WHERE event IN (SELECT unnest($1))",
+                                        [old]).fetchall()}
+    mentions = []
+    for (d,) in con.execute("SELECT e.data FROM event_mentions e JOIN articles a ON a.id = e.article "
+                            "WHERE e.article IN (SELECT unnest($1)) ORDER BY a.seq", [sorted(scope)]).fetchall():
+        mentions.extend(json.loads(d))
+    events = merge_events(mentions, _entities_of(con, sorted(scope)))
+    con.execute("DELETE FROM events WHERE id IN (SELECT unnest($1))", [old])
+    con.execute("DELETE FROM event_articles WHERE event IN (SELECT unnest($1))", [old])
+    pos = con.execute("SELECT coalesce(max(pos) + 1, 0) FROM events").fetchone()[0]
+    bulk_insert(con, "events", ("id", "pos", "data"), [(e["id"], pos + i, dumps(e)) for i, e in enumerate(events)])
+    bulk_insert(con, "event_articles", ("event", "article"),
+                sorted({(e["id"], m["article"]) for e in events for m in e["mentions"]}))
