@@ -12,12 +12,20 @@ runs in its own process exactly as ``rashomon analyze CORPUS --out OUT --workers
 (``analyze`` then ``write``, report included), sampled for peak RSS (its own plus its worker
 processes', summed); prints articles/s, peak RSS, and the seconds of each stage from the
 analysis' ``stats`` (the cost curve of each corpus-level stage) and of writing the output.
+
+``--lsh N`` shows where reuse detection's memory goes: on the compact reuse features of the first
+N articles of the corpus, the peak memory (tracemalloc) of its LSH route as it is (datasketch's
+``MinHashLSH``: one Python dict entry and set per article and band) against a numpy banding of
+the same signatures (sort each band's keys, pairs within runs), with the pairs compared.
+
+    python benchmarks/bench_e2e.py --lsh 20000
 """
 from __future__ import annotations
 
 import argparse
 import glob
 import json
+import os
 import random
 import re
 import subprocess
@@ -79,15 +87,15 @@ def child(corpus: str, out: str, workers: int) -> None:
     from rashomon.output import write
     from rashomon.pipeline import analyze
 
-    analysis = analyze([corpus], workers=workers or None)
+    analysis = analyze(corpus.split(os.pathsep), workers=workers or None)
     t = time.perf_counter()
     write(analysis, out)
     analysis.stats["write_seconds"] = time.perf_counter() - t
     Path(out, "stats.json").write_text(json.dumps(analysis.stats), encoding="utf-8")
 
 
-def run(corpus: Path, out: Path, workers: int | None) -> tuple[float, float]:
-    """Analyse the corpus in a new process; returns (seconds, peak RSS in MB of it and its
+def run(corpus: Path | str, out: Path | str, workers: int | None) -> tuple[float, float]:
+    """Analyse the corpus (files joined by ``os.pathsep``) in a new process; returns (seconds, peak RSS in MB of it and its
     worker processes)."""
     import psutil
 
@@ -109,22 +117,71 @@ def run(corpus: Path, out: Path, workers: int | None) -> tuple[float, float]:
     return secs, peak / 2**20
 
 
+def band_pairs(sig, bands: int, rows: int, bucket_max: int) -> set[tuple[int, int]]:
+    """The LSH candidate pairs of MinHash signatures ``sig`` (n, bands*rows) with numpy: per band,
+    one 64-bit key per article (its rows mixed), sorted; articles in a run of equal keys pair."""
+    import numpy as np
+
+    pairs: set[tuple[int, int]] = set()
+    mult = np.uint64(0x9E3779B97F4A7C15)
+    for b in range(bands):
+        key = np.zeros(len(sig), dtype=np.uint64)
+        with np.errstate(over="ignore"):
+            for r in range(rows):
+                key = (key ^ sig[:, b * rows + r].astype(np.uint64)) * mult + np.uint64(r + 1)
+        order = np.argsort(key, kind="stable")
+        k = key[order]
+        cuts = np.flatnonzero(k[1:] != k[:-1]) + 1
+        for run in np.split(order, cuts):
+            if 1 < len(run) <= bucket_max:
+                m = sorted(run.tolist())
+                pairs.update((m[x], m[y]) for x in range(len(m)) for y in range(x + 1, len(m)))
+    return pairs
+
+
+def lsh_memory(corpus: Path, n: int) -> None:
+    """Peak memory and pairs of reuse's LSH route as it is and with ``band_pairs``."""
+    import tracemalloc
+
+    from rashomon.reuse import candidates as rc
+
+    texts = [json.loads(line)["text"] for _, line in zip(range(n), corpus.open(encoding="utf-8"))]
+    f = rc.features(texts)
+    out = {}
+    for name, fn in (("datasketch MinHashLSH", lambda: rc._lsh_pairs(f)),
+                     ("numpy banding", lambda: band_pairs(f.signatures, f.params.bands, f.params.rows,
+                                                          rc.BUCKET_MAX))):
+        tracemalloc.start()
+        t = time.perf_counter()
+        out[name] = fn()
+        secs = time.perf_counter() - t
+        peak = tracemalloc.get_traced_memory()[1] / 2**20
+        tracemalloc.stop()
+        print(f"{name:<22} {len(texts)} articles: peak {peak:7.1f} MB, {secs:6.1f} s, "
+              f"{len(out[name])} pairs")
+    a, b = out.values()
+    print(f"same pairs: {a == b} ({len(a ^ b)} differ)")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, nargs="+", default=[1000, 10000], help="corpus sizes")
     ap.add_argument("--workers", type=int, default=None, help="--workers for analyze (default: all cores)")
     ap.add_argument("--tmp", default="/tmp/rashomon-bench-e2e", help="where corpora and outputs go")
     ap.add_argument("--child", nargs=3, metavar=("CORPUS", "OUT", "WORKERS"), help=argparse.SUPPRESS)
+    ap.add_argument("--lsh", type=int, default=0, metavar="N", help="reuse LSH memory on N articles")
     args = ap.parse_args()
     if args.child:
         return child(args.child[0], args.child[1], int(args.child[2]))
-
-    import os
 
     tmp = Path(args.tmp)
     tmp.mkdir(parents=True, exist_ok=True)
     print(f"cores {os.cpu_count()}, load average at start {os.getloadavg()[0]:.2f}, "
           f"workers {args.workers or 'default'}")
+    if args.lsh:
+        corpus = tmp / f"corpus-{args.lsh}.jsonl"
+        build(args.lsh, corpus)
+        return lsh_memory(corpus, args.lsh)
     rows = []
     for n in args.n:
         corpus = tmp / f"corpus-{n}.jsonl"

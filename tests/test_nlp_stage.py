@@ -133,3 +133,45 @@ def test_stage_links_speakers_end_to_end_and_output_is_valid(nlp, tmp_path):
     assert ferries["speaker"] is None
     paths = write(an, tmp_path, report=False)
     validate(json.loads(paths["analysis"].read_text("utf-8")))
+
+
+def _arts(n):
+    texts = ["Harbour master Maria Jensen said on Monday that the port would reopen.",
+             "Dockers in Veronia walked out on Tuesday, the union said.",
+             "Der Hafen bleibt geschlossen, sagte die Behörde am Montag."]
+    return [Article(id=f"a{i}", source=Source("fixture.jsonl", i), text=texts[i % 3],
+                    language="de" if i % 3 == 2 else "en", published="2025-06-16") for i in range(n)]
+
+
+def test_annotate_in_worker_processes_keeps_order_and_results():
+    from rashomon.nlp.stage import Annotations, annotate
+
+    arts = _arts(7)
+    here = list(annotate(arts, workers=1))
+    there = list(annotate(arts, workers=2, chunk=2))
+    assert [a.article for a in there] == [a.id for a in arts]
+    assert all(isinstance(a, Annotations) for a in there)
+    assert [vars(a) for a in there] == [vars(a) for a in here]
+    assert there[0].quotes and not there[2].quotes  # the German text gets no parse-based results
+
+
+def test_stage_results_are_the_same_with_one_or_two_workers(monkeypatch):
+    # the example corpus in two worker processes (chunks of 3 articles, so both get work) must
+    # give exactly what one process gives: times, quotes, entities, events and story features
+    from dataclasses import asdict
+    from pathlib import Path
+
+    from rashomon.nlp import stage
+    from rashomon.pipeline import iter_articles
+
+    corpus = Path(__file__).resolve().parents[1] / "examples" / "corpus"
+    monkeypatch.setattr(stage, "CHUNK", 3)
+    runs = []
+    for workers in (1, 2):
+        an = Analysis(articles=[a for a in iter_articles([corpus]) if isinstance(a, Article)])
+        ctx = {"workers": workers}
+        stage.nlp_stage(an, ctx)
+        runs.append((an.to_json(), [asdict(f) for f in ctx["story_features"]], ctx["event_mentions"]))
+    assert len(an.articles) > 2 * stage.CHUNK
+    assert an.quotes and an.entities and an.events
+    assert runs[0] == runs[1]

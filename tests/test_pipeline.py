@@ -38,3 +38,4 @@ def test_pipeline_event_mentions_of_story_dated_articles_get_their_dates():
     assert meeting["date"] == "2025-06-15" and meeting["time"]["text"] == "Sunday"
     assert talks["date"] is None  # no date in its own sentence
     assert other["date"] is None and "published" not in other  # not an article dated from its story
+

@@ -227,14 +227,29 @@ def test_report_story_timeline_draws_one_mark_per_entry_and_event():
     timeline = _section(_page(), "timeline")
     svg = re.search(r"<svg\b.*?</svg>", timeline, re.S).group(0)
     assert len(re.findall(r'class="tl-mark k-entry"', svg)) == 3  # the story's timeline entries
-    # its articles' events, except the one an entry stands for; the bread story's event is not here
-    assert len(re.findall(r'class="tl-mark k-event"', svg)) == 2
+    # its articles' dated events, except the one an entry stands for; the bread story's event is not here
+    assert len(re.findall(r'class="tl-mark k-event"', svg)) == 1
     assert "AWARD" not in timeline and "DISAGREE" not in timeline
-    assert "ARREST: Portvale police → dock workers" in timeline
-    assert len(re.findall(r'class="ch-mark ch-undated"', svg)) == 1  # the undated DEMAND event
+    assert "ARREST: Portvale police → dock workers" in svg
+    assert "DEMAND" not in svg and "ch-undated" not in svg  # an undated event has no place on the axis
+    undated = timeline[timeline.index('<details class="undated">'):]
+    assert "1 undated event (not on the chart)" in undated and "DEMAND: dock workers" in undated
     rows = re.findall(r'<tr class="k-(\w+)"><td class="dates">([^<]*)</td>', timeline)
     assert rows == [("entry", "2025-03"), ("entry", "2025-03-07"), ("entry", "2025-03-08"),
                     ("event", "2025-03-08"), ("event", "undated")]
+    # sources: one link per article, its span texts in the tooltip
+    arrest = timeline[timeline.index("<td>ARREST: Portvale"):]
+    arrest = arrest[:arrest.index("</tr>")]
+    assert re.findall(r'<a href="../index.html#(a-\d)" title="([^"]*)">', arrest) == [
+        ("a-1", "Harbour Ledger: “Police said 12 people were detained”"),
+        ("a-2", "Coastline Herald: “police detained 12 of them”")]
+
+
+def test_report_story_reuse_graph_numbers_nodes_as_the_article_list():
+    reuse = _section(_page(), "reuse")
+    nums = dict(re.findall(r'<a href="../index.html#(a-\d)" class="rg-node">.*?class="rg-num">(\d+)</text>', reuse, re.S))
+    assert nums == {"a-1": "1", "a-2": "2", "a-3": "3"}
+    assert re.search(r'class="rg-num">4</text>\s*<text[^>]*class="rg-label">Port Wire</text>', reuse)
 
 
 def test_report_story_timeline_marks_follow_the_date_axis():

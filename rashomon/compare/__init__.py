@@ -6,11 +6,11 @@ every story in ``analysis.stories`` from what the Analysis holds (articles, reus
 quotes, times, events), so it also runs on a sub-Analysis of a few stories (the store does so
 after an add). Claims are the sentences of each article (``sentences``); only the sentences of
 stories with two or more articles are embedded, in one batch (``embed``); ``align`` makes facts,
-``conflicts`` finds disagreements, ``summary`` and ``timeline`` write the rest.
+``conflicts`` finds disagreements, ``summary`` and ``timeline`` write the rest. A story of one
+article has nothing to compare: no facts or conflicts, its lead sentences as summary, its timeline.
 """
 from __future__ import annotations
 
-import logging
 from collections import defaultdict
 
 from ..model import Analysis, Article
@@ -21,8 +21,6 @@ from .summary import source_names, summarize
 from .timeline import timeline
 
 __all__ = ["compare_stage", "compare_story"]
-
-log = logging.getLogger(__name__)
 
 
 def _by_article(items: list[dict]) -> dict[str, list[dict]]:
@@ -44,8 +42,26 @@ def _entity_spans(entities: list[dict]) -> dict[str, list[tuple[int, int, str]]]
     return out
 
 
+MIN_SHARED_WORDS = 2
+
+
+def _worth_embedding(claims_per_article: list[list[Claim]]) -> list[bool]:
+    """Which claims can align with another article's: those with at least ``MIN_SHARED_WORDS``
+    content words found in another article of the story (a paraphrase with no word in common
+    is rare in news copy). The others are not embedded: their vectors stay zero, so they align
+    with nothing. This keeps the embedding cost to what a story needs."""
+    words = [[anchors(c.text, set()) for c in cl] for cl in claims_per_article]
+    owners: dict[str, set[int]] = defaultdict(set)
+    for k, per in enumerate(words):
+        for ws in per:
+            for w in ws:
+                owners[w].add(k)
+    return [sum(1 for w in ws if owners[w] - {k}) >= MIN_SHARED_WORDS
+            for k, per in enumerate(words) for ws in per]
+
+
 def compare_story(story: dict, articles: list[Article], claims_by: dict[str, list[Claim]],
-                  vecs, analysis: Analysis, embed_fn, lookups: dict) -> None:
+                  vecs, embed_fn, lookups: dict) -> None:
     """Fill one story's comparison; ``vecs`` holds the embeddings of its claims (in article
     order), or None for a story of one article."""
     ids = [a.id for a in articles]
@@ -84,6 +100,8 @@ def compare_stage(analysis: Analysis, ctx: dict | None = None) -> None:
 
     ``ctx["embed"]`` may hold a function texts -> unit vectors (tests pass a small one); by
     default the packaged all-MiniLM-L6-v2 embeds, loaded on first need."""
+    import numpy as np
+
     ctx = ctx if ctx is not None else {}
     embed_fn = ctx.get("embed")
     if embed_fn is None:
@@ -100,7 +118,10 @@ def compare_stage(analysis: Analysis, ctx: dict | None = None) -> None:
             if a.id not in claims_by:
                 claims_by[a.id] = claims_of(a)
         plans.append((story, arts))
-    texts = [c.text for story, arts in plans if len(arts) > 1 for a in arts for c in claims_by[a.id]]
+    masks = {story["id"]: _worth_embedding([claims_by[a.id] for a in arts])
+             for story, arts in plans if len(arts) > 1}
+    texts = [c.text for story, arts in plans if len(arts) > 1
+             for c, keep in zip((c for a in arts for c in claims_by[a.id]), masks[story["id"]]) if keep]
     analysis.stats["compare_sentences_embedded"] = len(texts)
     vecs = embed_fn(texts) if texts else None
     lookups = {"reuse": analysis.reuse, "entities": _entity_spans(analysis.entities),
@@ -110,6 +131,10 @@ def compare_stage(analysis: Analysis, ctx: dict | None = None) -> None:
     for story, arts in plans:
         mine = None
         if len(arts) > 1:
-            n = sum(len(claims_by[a.id]) for a in arts)
-            mine, row = vecs[row:row + n], row + n
-        compare_story(story, arts, claims_by, mine, analysis, embed_fn, lookups)
+            mask = masks[story["id"]]
+            mine = np.zeros((len(mask), vecs.shape[1] if vecs is not None else 1), dtype="float32")
+            k = sum(mask)
+            if k:
+                mine[np.asarray(mask, dtype=bool)] = vecs[row:row + k]
+            row += k
+        compare_story(story, arts, claims_by, mine, embed_fn, lookups)

@@ -20,7 +20,7 @@ NEAR = 0.6
 ANCHOR_SHARE = 0.3   # shared anchors / anchors of the smaller claim, for a NEAR pair
 COPY_KINDS = frozenset({"duplicate", "republication", "rewrite"})
 _PRONOUN_START = re.compile(r"^(?:he|she|they|it|this|these|those|his|her|their|its)\b", re.I)
-_QUOTE_START = re.compile(r"^[\"'\u201c\u2018]")
+_BARE_QUOTE = re.compile(r"^[\"'\u201c\u2018][^\"\u201d]*[\"\u201d'\u2019]?[.!?]?[\"\u201d'\u2019]?$")
 _WORD = re.compile(r"[\w-]+")
 
 
@@ -113,12 +113,18 @@ def _anchor_share(x: set[str], y: set[str]) -> float:
     return len(x & y) / small if small else 0.0
 
 
+def stands_alone(text: str) -> bool:
+    """Whether a sentence makes sense out of its article: it does not open with a pronoun and is
+    not a bare quotation without its speaker."""
+    return not (_PRONOUN_START.match(text) or _BARE_QUOTE.match(text))
+
+
 def representative(members: list[int], claims: list[Claim], loaded: list[int]) -> int:
     """The least loaded wording of a fact; among equals one that stands alone (no leading pronoun
     or bare quotation), then the earliest in its article, then the shortest."""
     def key(i: int):
         c = claims[i]
-        dependent = bool(_PRONOUN_START.match(c.text) or _QUOTE_START.match(c.text))
+        dependent = stands_alone(c.text) is False
         return (loaded[i], dependent, c.index, len(c.text))
     return min(members, key=key)
 
@@ -132,5 +138,5 @@ def build_facts(claims: list[Claim], sims, anchor_sets: list[set[str]], loaded: 
         f = Fact(sorted(members), arts, len({groups[a] for a in arts}),
                  representative(members, claims, loaded))
         facts.append(f)
-    facts.sort(key=lambda f: (-f.independent, -len(f.articles), min(claims[i].index for i in f.members)))
+    facts.sort(key=lambda f: (-f.independent, min(claims[i].index for i in f.members), -len(f.articles)))
     return facts

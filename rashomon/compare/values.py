@@ -21,6 +21,8 @@ _CLAUSE_END = re.compile(r"[,;:!?\u2013\u2014()]|(?<![A-Z])\.(?=\s|$)|\s(?:and|b
 _STOP = frozenset("a an the its their his her this that these those some any of in on at to for "
                   "from with by and or but".split())
 BEFORE, AFTER = 6, 4  # tokens searched for the counted noun around a number
+COUNTED_PEOPLE = frozenset({"people", "children", "troops", "fighters", "protesters"})
+CASUALTIES = frozenset({"killed", "injured"})
 
 
 def _lines(name: str) -> list[str]:
@@ -78,6 +80,9 @@ def counts(sentence: str, skip: list[tuple[int, int]] = ()) -> list[Count]:
         noun = next((nouns[t[2]] for t in after if t[2] in nouns), None)
         if noun is None:
             noun = next((nouns[t[2]] for t in reversed(before) if t[2] in nouns), None)
+        if noun in COUNTED_PEOPLE:  # "killed 12 people", "5 people were injured": the casualty
+            near = before[-2:] + after[:AFTER]
+            noun = next((nouns[t[2]] for t in near if nouns.get(t[2]) in CASUALTIES), noun)
         if noun is None and out and re.fullmatch(r"\s*(?:to|-|\u2013|or)\s*", sentence[out[-1].end:s]):
             noun = out[-1].noun  # the upper end of a range: "from 5,200 to 3,000"
         if noun is not None:

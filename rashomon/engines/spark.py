@@ -17,7 +17,6 @@ inside functions (``pip install rashomon[spark]``).
 """
 from __future__ import annotations
 
-import logging
 import os
 import shutil
 import sys
@@ -26,8 +25,6 @@ from dataclasses import dataclass, field
 
 from ..errors import RashomonError
 from ..model import Analysis, Article, Rejection, Source
-
-log = logging.getLogger(__name__)
 
 JSON_MAX = 50_000  # corpora up to this many articles also get analysis.json and the report
 BUCKET_MAX = 20_000  # articles per story bucket, at most (cut inside a run of close days)
@@ -72,7 +69,7 @@ def session(master: str | None = None, *, app: str = "rashomon", conf: dict | No
         sc_conf.setMaster("local[*]")
     if sc_conf.get("spark.master", "").startswith("local"):
         for k, v in (("spark.driver.host", "127.0.0.1"), ("spark.driver.bindAddress", "127.0.0.1"),
-                     ("spark.sql.shuffle.partitions", "8"), ("spark.ui.enabled", "false")):
+                     ("spark.sql.shuffle.partitions", "4"), ("spark.ui.enabled", "false"), ("spark.ui.showConsoleProgress", "false")):
             if not sc_conf.contains(k):
                 sc_conf.set(k, v)
     for k, v in (conf or {}).items():
@@ -81,34 +78,35 @@ def session(master: str | None = None, *, app: str = "rashomon", conf: dict | No
 
 
 def _articles(sc, paths) -> tuple:
-    """(RDD of (seq, Article) in read order with unique ids, cached; rejections; count)."""
+    """(RDD of (seq, Article) in read order with unique ids, cached; rejections; the articles'
+    (id, published, published_basis) by seq, collected on the driver)."""
     from .spark_ingest import list_inputs, read_partition, repeated_lines
 
     files, rejected = list_inputs(paths)
     if not files:
-        return sc.emptyRDD(), rejected, 0
-    files_rdd = sc.parallelize(list(enumerate(files)), min(len(files), sc.defaultParallelism * 4))
+        return sc.emptyRDD(), rejected, {}
+    files_rdd = sc.parallelize(list(enumerate(files)), min(len(files), sc.defaultParallelism * 2))
     rep = sc.broadcast(repeated_lines(files_rdd))
     items = files_rdd.mapPartitions(lambda rows: read_partition(rows, rep)).cache()
-    rejected += [r for _, r in sorted(items.filter(lambda kv: isinstance(kv[1], Rejection)).collect(),
-                                      key=lambda kv: kv[0])]
-    arts = (items.filter(lambda kv: not isinstance(kv[1], Rejection)).sortBy(lambda kv: kv[0])
-            .zipWithIndex().map(lambda x: (x[1], x[0][1])))
-    # the same content twice: both kept, later copies renamed id-2, id-3... in read order
-    twice = set(arts.map(lambda sa: (sa[1].id, 1)).reduceByKey(lambda x, y: x + y)
-                .filter(lambda kv: kv[1] > 1).keys().collect())
-    if twice:
-        renames, seen = {}, {}
-        for seq, aid in sorted(arts.filter(lambda sa: sa[1].id in twice).map(lambda sa: (sa[0], sa[1].id)).collect()):
-            seen[aid] = seen.get(aid, 0) + 1
-            if seen[aid] > 1:
-                renames[seq] = f"{aid}-{seen[aid]}"
-        b = sc.broadcast(renames)
-        arts = arts.map(lambda sa: (sa[0], _renamed(sa[1], b.value.get(sa[0]))))
-    arts = arts.cache()
-    n = arts.count()
+    found = sorted(items.map(lambda kv: (kv[0], kv[1]) if isinstance(kv[1], Rejection) else
+                             (kv[0], (kv[1].id, kv[1].published, kv[1].published_basis))).collect(),
+                   key=lambda kv: kv[0])
+    rejected += [x for _, x in found if isinstance(x, Rejection)]
+    # read order gives each article its seq; the same content twice: both kept, later copies
+    # renamed id-2, id-3... (as the local engine does)
+    meta, seq_of, seen = {}, {}, {}
+    for key, x in found:
+        if isinstance(x, Rejection):
+            continue
+        seen[x[0]] = n = seen.get(x[0], 0) + 1
+        seq_of[key] = (len(meta), f"{x[0]}-{n}" if n > 1 else None)
+        meta[len(meta)] = (f"{x[0]}-{n}" if n > 1 else x[0], *x[1:])
+    b = sc.broadcast(seq_of)
+    arts = (items.filter(lambda kv: not isinstance(kv[1], Rejection))
+            .map(lambda kv: (b.value[kv[0]][0], _renamed(kv[1], b.value[kv[0]][1]))).cache())
+    arts.count()
     items.unpersist()
-    return arts, rejected, n
+    return arts, rejected, meta
 
 
 def _renamed(a: Article, new_id: str | None) -> Article:
@@ -125,7 +123,6 @@ def _dated(a: Article, day: str | None) -> Article:
 
 def run(spark, paths, *, json_max: int = JSON_MAX, bucket_max: int = BUCKET_MAX) -> SparkResult:
     """Analyse the inputs on the session's cluster (see module docstring)."""
-    from ..nlp.times import find_times  # noqa: F401  (fail early on the driver if NLP is missing)
     from ..reuse import infer_dates
     from .spark_corpus import annotate_partition, cluster_stories, resolve
     from .spark_reuse import find_reuse
@@ -135,12 +132,12 @@ def run(spark, paths, *, json_max: int = JSON_MAX, bucket_max: int = BUCKET_MAX)
         paths = [paths]
     stats: dict = {}
     t = time.perf_counter()
-    arts, rejected, n = _articles(sc, paths)
+    arts, rejected, meta = _articles(sc, paths)
+    n = len(meta)
     stats["read_seconds"] = time.perf_counter() - t
     analysis = Analysis(rejected=rejected)
     if n == 0:
         return SparkResult(analysis, 0, True, stats)
-    meta = dict(arts.map(lambda sa: (sa[0], (sa[1].id, sa[1].published, sa[1].published_basis))).collect())
     seq_of = {m[0]: s for s, m in meta.items()}
 
     t = time.perf_counter()
@@ -164,7 +161,7 @@ def run(spark, paths, *, json_max: int = JSON_MAX, bucket_max: int = BUCKET_MAX)
 
     t = time.perf_counter()
     analysis.stories, stats["story_buckets"] = cluster_stories(
-        sc, anns_rdd.map(lambda kv: kv[1]["features"]), bucket_max=bucket_max)
+        sc, [d["features"] for d in anns], bucket_max=bucket_max)
     stats["stories_seconds"] = time.perf_counter() - t
     analysis.reuse = reuse
     complete = n <= json_max

@@ -72,15 +72,6 @@ def bucket_of(day: int | None, starts: list[int]) -> int:
     return max(0, bisect_right(starts, day) - 1)
 
 
-def _family_terms(feat: dict):
-    from ..stories.features import FAMILIES, ArticleFeatures
-
-    f = ArticleFeatures(**feat)
-    for fam in FAMILIES:
-        for term in f.family(fam):
-            yield (fam, term), 1
-
-
 def cluster_bucket(feats: list[dict], df: dict[str, dict[str, int]], n_docs: int) -> list[dict]:
     """One bucket's stories: the online clusterer over its articles, in arrival order (dated
     ones first, then the undated, clearest first), primed with the corpus's document frequencies."""
@@ -114,23 +105,26 @@ def cluster_bucket(feats: list[dict], df: dict[str, dict[str, int]], n_docs: int
     return out
 
 
-def cluster_stories(sc, feats, *, bucket_max: int) -> tuple[list[dict], int]:
+def cluster_stories(sc, feats: list[dict], *, bucket_max: int) -> tuple[list[dict], int]:
     """The corpus's stories (sorted as the local engine sorts them) and the number of buckets.
 
-    ``feats``: RDD of story-feature dicts (``ArticleFeatures`` as plain data)."""
+    ``feats``: the story features (``ArticleFeatures`` as plain data) already on the driver; the
+    buckets are clustered in parallel, one task each."""
     from ..stories.clusterer import load_weights
+    from ..stories.features import FAMILIES, ArticleFeatures
 
-    n_docs = feats.count()
-    df: dict[str, dict[str, int]] = {}
-    for (fam, term), n in feats.flatMap(_family_terms).reduceByKey(lambda x, y: x + y).collect():
-        df.setdefault(fam, {})[term] = n
-    day_counts = feats.filter(lambda d: d["day"] is not None).map(lambda d: (d["day"], 1)) \
-        .reduceByKey(lambda x, y: x + y).collect()
-    starts = buckets(day_counts, load_weights()["max_gap_days"], bucket_max)
-    b_starts, b_df = sc.broadcast(starts), sc.broadcast(df)
-    n_buckets = len(starts) + (1 if len(starts) > 1 and len(day_counts) < n_docs else 0)
-    keyed = feats.map(lambda d: (bucket_of(d["day"], b_starts.value), d))
-    stories = (keyed.groupByKey(numPartitions=max(1, min(n_buckets, sc.defaultParallelism * 4)))
-               .flatMap(lambda kv: cluster_bucket(list(kv[1]), b_df.value, n_docs)).collect())
+    df: dict[str, Counter] = {f: Counter() for f in FAMILIES}
+    for d in feats:
+        f = ArticleFeatures(**d)
+        for fam in FAMILIES:
+            df[fam].update(f.family(fam).keys())
+    starts = buckets(Counter(d["day"] for d in feats if d["day"] is not None).items(),
+                     load_weights()["max_gap_days"], bucket_max)
+    groups: dict[int, list[dict]] = {}
+    for d in feats:
+        groups.setdefault(bucket_of(d["day"], starts), []).append(d)
+    b_df, n_docs = sc.broadcast({f: dict(c) for f, c in df.items()}), len(feats)
+    stories = (sc.parallelize(sorted(groups.items()), len(groups))
+               .flatMap(lambda kv: cluster_bucket(kv[1], b_df.value, n_docs)).collect())
     stories.sort(key=lambda s: (-len(s["articles"]), s["start"] or "9999", s["id"]))
-    return stories, n_buckets
+    return stories, len(groups)

@@ -19,7 +19,8 @@ from ..reuse.candidates import BUCKET_MAX, DF_MAX, PASSAGE_MIN, QUOTE_MIN
 
 
 def _feature_rows(rows):
-    """Executor side: (seq, Article) -> one row per article and per hash, tagged by table."""
+    """Executor side: (seq, Article) -> (route, key, seq) rows: the content hash, the LSH band
+    keys, the body fingerprints and the quoted 6-grams of each article."""
     import numpy as np
 
     from ..reuse import LSHParams, features
@@ -31,76 +32,69 @@ def _feature_rows(rows):
     params = LSHParams()
     f = features((a.text for _, a in rows), params)
     keys = band_keys(f.signatures, params)
-    fp = {}
-    for table, hashes, docs in (("fp", f.fp_hash, f.fp_doc), ("quote", f.q_hash, f.q_doc)):
-        for h, d in zip(hashes.view(np.int64).tolist(), docs.tolist()):
-            fp.setdefault((table, d), set()).add(h)
     for n, (seq, _a) in enumerate(rows):
-        yield ("content", seq, bytes(f.content[n]))
+        yield "exact", f.content[n].hex(), seq
         for k in keys[n].tolist():
-            yield ("band", seq, k)
-        for table in ("fp", "quote"):
-            for h in sorted(fp.get((table, n), ())):
-                yield (table, seq, h)
+            yield "lsh", str(k), seq
+    for route, hashes, docs in (("passage", f.fp_hash, f.fp_doc), ("quote", f.q_hash, f.q_doc)):
+        for h, d in set(zip(hashes.view(np.int64).tolist(), docs.tolist())):
+            yield route, str(h), rows[d][0]
 
 
 def candidate_pairs(spark, articles):
-    """DataFrame (i, j, ci, cj) of candidate pairs with both content hashes, ``i < j`` the articles' read order.
+    """DataFrame (i, j, routes) of candidate pairs, ``i < j`` the articles' read order.
 
-    ``articles``: RDD of (seq, Article)."""
+    One query for the four routes: the (route, key, article) rows, keys held by too many
+    articles dropped (a window count), a self-join on (route, key), pairs sharing too few keys
+    dropped. ``articles``: RDD of (seq, Article)."""
+    from pyspark.sql import Window
     from pyspark.sql import functions as F
-    from pyspark.sql.types import BinaryType, LongType, StructField, StructType
+    from pyspark.sql.types import LongType, StringType, StructField, StructType
 
-    rows = articles.mapPartitions(_feature_rows)
-    schema = StructType([StructField("seq", LongType()), StructField("h", LongType())])
-    content = spark.createDataFrame(rows.filter(lambda r: r[0] == "content").map(lambda r: (r[1], r[2])),
-                                    StructType([StructField("seq", LongType()), StructField("c", BinaryType())]))
-
-    def table(name):
-        return spark.createDataFrame(rows.filter(lambda r, n=name: r[0] == n).map(lambda r: (r[1], r[2])),
-                                     schema).distinct()
-
-    def shared(df, key, max_df=None, least=1):
-        """Pairs (i < j) sharing at least ``least`` values of ``key``, values held by more than
-        ``max_df`` articles skipped."""
-        sizes = df.groupBy(key).count().where(F.col("count") > 1)
-        if max_df is not None:
-            sizes = sizes.where(F.col("count") <= max_df)
-        kept = df.join(sizes.select(key), key)
-        x, y = kept.alias("x"), kept.alias("y")
-        pairs = (x.join(y, (F.col(f"x.{key}") == F.col(f"y.{key}")) & (F.col("x.seq") < F.col("y.seq")))
-                 .select(F.col("x.seq").alias("i"), F.col("y.seq").alias("j")))
-        if least > 1:
-            return pairs.groupBy("i", "j").count().where(F.col("count") >= least).select("i", "j")
-        return pairs.distinct()
-
-    routes = [("exact", shared(content, "c")), ("lsh", shared(table("band"), "h", BUCKET_MAX)),
-              ("passage", shared(table("fp"), "h", DF_MAX, PASSAGE_MIN)),
-              ("quote", shared(table("quote"), "h", DF_MAX, QUOTE_MIN))]
-    union = None
-    for _name, df in routes:
-        union = df if union is None else union.unionByName(df)
-    cands = union.distinct()
-    content_of = content.select(F.col("seq").alias("k"), "c")
-    return (cands.join(content_of.withColumnRenamed("c", "ci"), F.col("i") == F.col("k")).drop("k")
-            .join(content_of.withColumnRenamed("c", "cj"), F.col("j") == F.col("k")).drop("k"))
+    schema = StructType([StructField("route", StringType()), StructField("key", StringType()),
+                         StructField("seq", LongType())])
+    rows = spark.createDataFrame(articles.mapPartitions(_feature_rows), schema).distinct()
+    route = F.col("route")
+    most = (F.when(route == "lsh", BUCKET_MAX).when(route.isin("passage", "quote"), DF_MAX)
+            .otherwise(F.lit(2 ** 31)))
+    least = F.when(route == "passage", PASSAGE_MIN).when(route == "quote", QUOTE_MIN).otherwise(1)
+    n = F.count("*").over(Window.partitionBy("route", "key"))
+    kept = rows.withColumn("n", n).where((F.col("n") > 1) & (F.col("n") <= most)).drop("n")
+    x = kept.select("route", "key", F.col("seq").alias("i"))
+    y = kept.select("route", "key", F.col("seq").alias("j"))
+    pairs = (x.join(y, ["route", "key"]).where(F.col("i") < F.col("j"))
+             .groupBy("i", "j", "route").count().where(F.col("count") >= least))
+    return pairs.groupBy("i", "j").agg(F.collect_set("route").alias("routes"))
 
 
 def _judge_partition(rows):
-    """Executor side: ((i, j, ci, cj), art_i, art_j) rows -> (i, j, Reuse dict)."""
+    """Executor side: ((i, j, routes), art_i, art_j) rows -> Reuse dicts."""
     from ..reuse import Features, LSHParams, judge_candidates
 
     rows = list(rows)
-    arts, content = {}, {}
-    for (i, j, ci, cj), ai, aj in rows:
-        arts[i], arts[j], content[i], content[j] = ai, aj, bytes(ci), bytes(cj)
+    arts, exact = {}, set()
+    for (i, j, routes), ai, aj in rows:
+        arts[i], arts[j] = ai, aj
+        if "exact" in routes:  # the same words: one content class per exact group
+            exact.add((i, j))
     order = sorted(arts)
     index = {s: n for n, s in enumerate(order)}
     local = [arts[s] for s in order]
     for a in local:  # as in a batch: reuse is judged before the loaded-wording stage fills these
         a.loaded = []
-    feats = Features(LSHParams(), content=[content[s] for s in order])
-    cands = {(index[i], index[j]): set() for (i, j, _ci, _cj), _ai, _aj in rows}
+    # ``judge_candidates`` compares content hashes: one class per group of exact pairs
+    root = {s: s for s in order}
+
+    def find(s):
+        while root[s] != s:
+            s = root[s]
+        return s
+
+    for i, j in exact:
+        root[find(j)] = find(i)
+    content = [find(s).to_bytes(8, "big") for s in order]
+    feats = Features(LSHParams(), content=content)
+    cands = {(index[i], index[j]): set() for (i, j, _r), _ai, _aj in rows}
     for r in judge_candidates(local, feats, cands):
         yield r
 
@@ -109,7 +103,7 @@ def find_reuse(spark, articles) -> list[dict]:
     """The corpus's Reuse dicts, in the batch's order (by the pair's read order).
 
     ``articles``: RDD of (seq, Article), cached by the caller."""
-    cands = candidate_pairs(spark, articles).rdd.map(lambda r: (r["i"], (r["i"], r["j"], r["ci"], r["cj"])))
+    cands = candidate_pairs(spark, articles).rdd.map(lambda r: (r["i"], (r["i"], r["j"], list(r["routes"]))))
     with_i = cands.join(articles).map(lambda kv: (kv[1][0][1], (kv[1][0], kv[1][1])))
     with_j = with_i.join(articles).map(lambda kv: (kv[1][0][0], kv[1][0][1], kv[1][1]))
     return with_j.mapPartitions(_judge_partition).collect()

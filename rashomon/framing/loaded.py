@@ -6,7 +6,9 @@ Three sources of evidence, strongest last:
    terms (conventional news wording: "claimed", "terrorist") need contrast evidence;
 2. contrast inside a story: when a lexicon term offers several neutral alternatives, the one the
    other outlets of the story actually use is preferred ("junta" here, "military government"
-   there). The story comes from ``analysis.stories`` when that stage ran, else from reuse pairs;
+   there); a speech verb, action verb, label or adverb that another (non-copy) outlet of the
+   story uses too is the event's common wording and is not marked. The story comes from
+   ``analysis.stories`` when that stage ran, else from reuse pairs;
 3. contrast inside a reuse pair: a short ``wording`` substitution whose one side is plain (no
    lexicon term, or a word of the lexicon's neutral column) and whose other side is loaded (a
    lexicon term, or a compound built on one: "anti-terror") marks the loaded side with the plain
@@ -19,10 +21,12 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from dataclasses import dataclass
 
 from ..model import Analysis, Article, Loaded
 from ..reuse.text import quoted_ranges
+from .labels import framing_stage
 from .lexicon import Hit, Lexicon, lexicon, norm, tokens
 
 __all__ = ["loaded_stage", "find_loaded", "contrast_pairs", "QuotedLoaded", "quoted_ranges"]
@@ -61,17 +65,41 @@ def _make(text: str, s: int, e: int, neutral: str | None, quotes: list) -> Loade
 
 
 def find_loaded(text: str, lex: Lexicon | None = None, *, prefer: set[str] | None = None,
-                mild: bool = False) -> list[Loaded]:
+                mild: bool = False, shared: set[str] | None = None,
+                hits: list[Hit] | None = None) -> list[Loaded]:
     """Lexicon hits in one text as Loaded spans.
 
     ``prefer``: words the other outlets of the story use; a neutral alternative found among them
     is chosen over the default. ``mild``: mark mild terms (conventional news wording such as
     "claimed", "controversial") too; by default they are marked only on reuse contrast.
+    ``shared``: lemmas of lexicon terms the other outlets of the story also use; a speech verb,
+    action verb, label or adverb among them is the event's common description, not this
+    outlet's choice, and is not marked (evaluative adjectives stay: they judge, whoever writes
+    them). ``hits``: ``lex.find(text)`` when the caller has it already.
     """
     lex = lex or lexicon()
     quotes = quoted_ranges(text)
-    return [_make(text, h.start, h.end, _neutral(h, prefer), quotes)
-            for h in lex.find(text) if mild or not h.entry.mild]
+    hits = lex.find(text) if hits is None else hits
+    keep = [h for h in hits if (mild or not h.entry.mild)
+            and not (shared and h.entry.cls != "adj" and h.entry.lemma in shared)]
+    return _coordinate(text, [_make(text, h.start, h.end, _neutral(h, prefer), quotes) for h in keep], quotes)
+
+
+COORD = re.compile(r"\s*(?:,\s*)?(?:and|or)\s+|\s*,\s*")
+
+
+def _coordinate(text: str, spans: list[Loaded], quotes: list) -> list[Loaded]:
+    """Join loaded terms coordinated with each other ("dishonest and hypocritical") into one
+    span: annotators mark the coordination as one phrase."""
+    out: list[Loaded] = []
+    for sp in spans:
+        prev = out[-1] if out else None
+        if prev is not None and COORD.fullmatch(text[prev.end:sp.start]):
+            neutral = f"{prev.neutral} and {sp.neutral}" if prev.neutral and sp.neutral else None
+            out[-1] = _make(text, prev.start, sp.end, neutral, quotes)
+            continue
+        out.append(sp)
+    return out
 
 
 def _neutral(h: Hit, prefer: set[str] | None) -> str | None:
@@ -179,25 +207,35 @@ def _merge(spans: list[Loaded]) -> list[Loaded]:
 
 
 def loaded_stage(analysis: Analysis, ctx: dict | None = None) -> None:
-    """Fill ``article.loaded`` for every article (replacing what was there)."""
+    """Fill ``article.loaded`` for every article and ``story["framing"]`` for every story
+    (replacing what was there)."""
     lex = lexicon()
     by_id: dict[str, Article] = {a.id: a for a in analysis.articles}
     words: dict[str, set[str]] = {a.id: {w for _, _, w in tokens(a.text)} for a in analysis.articles}
+    hits: dict[str, list[Hit]] = {a.id: lex.find(a.text) for a in analysis.articles}
+    lemmas: dict[str, set[str]] = {k: {h.entry.lemma for h in v} for k, v in hits.items()}
     peers = _story_of(analysis)
+    copies = {(r["a"], r["b"]) for r in analysis.reuse} | {(r["b"], r["a"]) for r in analysis.reuse}
     contrast = contrast_pairs(analysis, lex)
     n = 0
     for a in analysis.articles:
         prefer: set[str] = set()
+        shared: set[str] = set()
         for p in peers.get(a.id, []):
             if p in words:
                 prefer |= words[p]
+                if (a.id, p) not in copies:  # a copy shares the wording of its source
+                    shared |= lemmas[p]
         quotes = quoted_ranges(a.text)
         spans: list[Loaded] = []
         for phrase, plain in contrast.get(a.id, []):
             for s, e in _occurrences(a.text, phrase):
                 spans.append(_make(a.text, s, e, plain, quotes))
-        spans += find_loaded(a.text, lex, prefer=prefer)
+        spans += find_loaded(a.text, lex, prefer=prefer, shared=shared, hits=hits[a.id])
         a.loaded = _merge(spans)
         n += len(a.loaded)
     log.info("loaded: %d spans in %d articles (%d from reuse contrast)", n, len(by_id),
              sum(len(v) for v in contrast.values()))
+    t = time.perf_counter()
+    framing_stage(analysis)
+    analysis.stats["framing_table_seconds"] = time.perf_counter() - t

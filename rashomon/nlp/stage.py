@@ -1,17 +1,20 @@
 """The NLP stage: one spaCy pass per article feeds every per-article component.
 
 Each article's cleaned text is parsed once (``nlp.pipe`` in batches); on the Doc, while it is in
-memory, run the time resolver, the quote extractor, the mention finder and the story feature
-extractor. Only their compact results are kept (dicts, feature vectors), never the Docs, so
-memory does not grow with the parse. Then, at corpus level: mentions are resolved into entities
-and each quote's speaker span is linked to its entity.
+memory, run the time resolver, the quote extractor, the mention finder, the event finder and the
+story feature extractor. Only their compact results are kept (dicts, feature vectors), never the
+Docs, so memory does not grow with the parse. ``annotate`` does this in worker processes (one
+model each, chunks of articles in, compact annotations out) on all cores. Then, at corpus level:
+mentions are resolved into entities and each quote's speaker span is linked to its entity.
 """
 from __future__ import annotations
 
 import logging
+import os
 import re
-from collections import defaultdict
-from collections.abc import Iterable
+import sys
+from collections import defaultdict, deque
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -21,6 +24,7 @@ from . import load
 log = logging.getLogger(__name__)
 
 ENGLISH = {"en", "und"}
+CHUNK = 16  # articles per task sent to a worker process
 
 
 def parse(articles: Iterable[Article], *, batch_size: int = 32, n_process: int = 1):
@@ -159,7 +163,8 @@ def _entity_named(names: dict, article: str, name: str) -> str | None:
 
 @dataclass
 class Annotations:
-    """What the per-article components found on one article (its Doc is not kept)."""
+    """What the per-article components found on one article (its Doc is not kept). Small and
+    picklable: this is what a worker process sends back."""
 
     article: str
     times: list[dict] = field(default_factory=list)
@@ -187,24 +192,77 @@ def annotate_article(article: Article, doc) -> Annotations:
     return out
 
 
-def nlp_stage(analysis: Analysis, ctx: dict, *, batch_size: int = 32, n_process: int = 1) -> None:
-    """Fill times, quotes, entities and events; leave story features in ``ctx["story_features"]``."""
+def annotate_chunk(articles: list[Article], batch_size: int = 32) -> list[Annotations]:
+    """Parse and annotate a few articles in this process; the Docs are dropped on return."""
+    return [annotate_article(a, doc) for a, doc in parse(articles, batch_size=batch_size)]
+
+
+def annotate(articles: list[Article], *, workers: int | None = None, chunk: int | None = None,
+             batch_size: int = 32) -> Iterator[Annotations]:
+    """Annotations of each article, in the articles' order.
+
+    ``workers`` processes (None: all cores) each load the model once and annotate chunks of
+    ``chunk`` articles (None: ``CHUNK``); only the compact annotations come back. At most two
+    chunks per worker are in flight, so memory does not grow with the corpus. One worker (or
+    one chunk): all in this process. The results do not depend on the number of workers.
+    """
+    chunk = chunk or CHUNK
+    chunks = [articles[i:i + chunk] for i in range(0, len(articles), chunk)]
+    n = min(workers or os.cpu_count() or 1, len(chunks))
+    if n <= 1:
+        for part in chunks:
+            yield from annotate_chunk(part, batch_size)
+        return
+    import multiprocessing as mp
+
+    # spawn, not fork: a worker starts from a clean interpreter and never copies the parent's
+    # (corpus-sized) heap; the model is loaded once per worker by the initializer
+    with mp.get_context("spawn").Pool(n, initializer=load) as pool:
+        pending: deque = deque()
+        for part in chunks:
+            pending.append(pool.apply_async(annotate_chunk, (part, batch_size)))
+            if len(pending) >= 2 * n:
+                yield from pending.popleft().get()
+        while pending:
+            yield from pending.popleft().get()
+
+
+class _Shared:
+    """One object per distinct feature key and per distinct weight across the corpus: the story
+    features of 100,000 articles hold the same few words and counts again and again (interning
+    them halves what the features take in memory)."""
+
+    def __init__(self):
+        self.values: dict[float, float] = {}
+
+    def compact(self, features) -> None:
+        for name in ("words", "entities"):
+            terms = getattr(features, name)
+            setattr(features, name, {sys.intern(k): self.values.setdefault(v, v) for k, v in terms.items()})
+
+
+def nlp_stage(analysis: Analysis, ctx: dict, *, batch_size: int = 32) -> None:
+    """Fill times, quotes, entities and events; leave story features in ``ctx["story_features"]``.
+
+    ``ctx["workers"]``: processes for the per-article analysis (None: all cores)."""
     from ..events import merge_events
     from .entities import resolve_entities
 
     mentions = []
     event_mentions: list[dict] = []
     features = []
-    stream = parse(analysis.articles, batch_size=batch_size, n_process=n_process)
+    shared = _Shared()
+    english = {a.id for a in analysis.articles if a.language in ENGLISH}
+    stream = annotate(analysis.articles, workers=ctx.get("workers"), batch_size=batch_size)
     if ctx.get("progress"):
         from tqdm import tqdm
 
         stream = tqdm(stream, total=len(analysis.articles), desc="analysing", unit=" articles", leave=False)
-    for article, doc in stream:
-        ann = annotate_article(article, doc)
+    for article, ann in zip(analysis.articles, stream):
         analysis.times.extend(ann.times)
+        shared.compact(ann.features)
         features.append(ann.features)
-        if doc is None:
+        if article.id not in english:
             continue
         analysis.quotes.extend(ann.quotes)
         mentions.append((article, ann.mentions))

@@ -73,13 +73,16 @@ def _components(keys: list[str], links: list[tuple[str, str]]) -> list[list[str]
     return list(comps.values())
 
 
-def reuse_graph(reuse: list[dict], by_id: dict[str, Article]) -> _Graph | None:
+def reuse_graph(reuse: list[dict], by_id: dict[str, Article],
+                numbers: dict[str, int] | None = None) -> _Graph | None:
     """Layout of the reuse graph, or None when there is no pair to draw.
 
     Nodes are the articles in some pair, plus one node per common origin (wire) in a connected
     component. Each component is a circle, its nodes in date order clockwise from the left (so the
     earlier article tends to sit left); components, largest first, flow left to right in rows.
-    Everything is sorted, so the same analysis gives the same drawing.
+    Everything is sorted, so the same analysis gives the same drawing. Nodes are numbered in
+    layout order, or, for the articles ``numbers`` gives, with those numbers (a story page numbers
+    its articles once for all its sections); other nodes then take the numbers after them.
     """
     pairs: dict[frozenset, dict] = {}
     for r in reuse:
@@ -129,7 +132,8 @@ def reuse_graph(reuse: list[dict], by_id: dict[str, Article]) -> _Graph | None:
     layout_comps.sort(key=lambda m: (-len(m), [node_sort(k) for k in m]))
 
     nodes: dict[str, _GNode] = {}
-    number = 0
+    fixed = numbers or {}
+    number = max(fixed.values(), default=0)
     rows: list[list[tuple[list[str], float, float, float]]] = [[]]  # (members, radius, w, h)
     row_w = 0.0
     for members in layout_comps:
@@ -152,7 +156,8 @@ def reuse_graph(reuse: list[dict], by_id: dict[str, Article]) -> _Graph | None:
         for members, radius, w, _h in row:
             cx, cy = x0 + w / 2, y0 + row_h / 2
             for i, k in enumerate(members):
-                number += 1
+                if k not in fixed:
+                    number += 1
                 theta = math.pi + 2 * math.pi * i / len(members)
                 dx, dy = math.cos(theta), math.sin(theta)
                 if k.startswith("wire:"):
@@ -164,7 +169,7 @@ def reuse_graph(reuse: list[dict], by_id: dict[str, Article]) -> _Graph | None:
                     title = display_title(art) if art else k
                     label = (art.outlet if art and art.outlet else None) or title
                     date = article_date(art)
-                    node = _GNode(k, number, short(label), date or "date unknown",
+                    node = _GNode(k, fixed.get(k, number), short(label), date or "date unknown",
                                   " · ".join(x for x in (title, art.outlet if art else None, date, k) if x),
                                   False)
                 node.x, node.y = cx + radius * dx, cy + radius * dy

@@ -53,6 +53,14 @@ class TimelineRow:
     kind: str  # "entry" (the story's timeline) or "event" (an event of analysis.events)
     sources: list[SourceView]
 
+    @property
+    def by_article(self) -> list[tuple[SourceView, str]]:
+        """One (first source, all its span texts joined) per article, in order of citation."""
+        groups: dict[str, list[SourceView]] = {}
+        for src in self.sources:
+            groups.setdefault(src.article_id, []).append(src)
+        return [(g[0], " … ".join(x.text for x in g if x.text)) for g in groups.values()]
+
 
 @dataclass
 class StoryPage:
@@ -68,9 +76,9 @@ class StoryPage:
     framing_columns: list[StoryArticle]
     framing_rows: list[tuple[str, str, list[list[str]]]]  # (entity name, entity id, per column terms)
     loaded: list[tuple[StoryArticle, str, str | None, str, str]]  # (article, phrase, neutral, before, after)
-    graph: Any
-    graph_numbers: dict[str, int]
-    timeline: list[TimelineRow]
+    graph: Any  # reuse_graph's drawing, its article nodes numbered as ``articles``
+    timeline: list[TimelineRow]  # the story's entries and its dated events, drawn in ``chart``
+    undated_events: list[TimelineRow]  # listed, not drawn: they have no place on a date axis
     chart: Chart | None
     storylines: list[dict] = field(default_factory=list)  # {title, before: [(file, title, relation)], after: [...]}
 
@@ -203,23 +211,24 @@ def story_page(story: dict, corpus: Corpus) -> StoryPage:
             if r.get("a") in refs and r.get("b") in refs and id(r) not in seen:
                 seen.add(id(r))
                 pairs.append(r)
-    graph = reuse_graph(pairs, corpus.by_id)
+    graph = reuse_graph(pairs, corpus.by_id, {a.id: a.number for a in arts})
 
-    timeline, rows = _timeline(story, arts, corpus, sources)
+    timeline, undated, rows = _timeline(story, arts, corpus, sources)
     page = StoryPage(
         story=story, file=story_file(str(story.get("id"))), title=str(story.get("title") or story.get("id")),
         articles=arts, outlets=len({a.article.outlet for a in arts if a.article and a.article.outlet}),
         summary=summary, fact_rows=fact_rows, fact_totals=totals, conflicts=conflicts,
         framing_columns=columns, framing_rows=framing_rows, loaded=loaded,
-        graph=graph, graph_numbers={n.key: n.number for n in graph.nodes} if graph else {},
-        timeline=timeline, chart=date_chart(rows))
+        graph=graph, timeline=timeline, undated_events=undated, chart=date_chart(rows))
     page.storylines = _storylines(str(story.get("id")), corpus)
     return page
 
 
-def _timeline(story: dict, arts: list[StoryArticle], corpus: Corpus, sources) -> tuple[list[TimelineRow], list[ChartRow]]:
-    """The story's timeline entries and the events its articles report (those no entry already
-    stands for), in date order, undated last; with the chart rows drawn for them."""
+def _timeline(story: dict, arts: list[StoryArticle], corpus: Corpus,
+              sources) -> tuple[list[TimelineRow], list[TimelineRow], list[ChartRow]]:
+    """The story's timeline entries and the dated events its articles report (those no entry
+    already stands for) in date order, undated entries last; the undated events apart; and the
+    chart rows drawn for the first list."""
     items: list[TimelineRow] = []
     linked = set()
     for t in story.get("timeline") or []:
@@ -236,8 +245,10 @@ def _timeline(story: dict, arts: list[StoryArticle], corpus: Corpus, sources) ->
         mentions = [m for m in e.get("mentions") or [] if m.get("article") in ids]
         items.append(TimelineRow(e.get("date"), corpus.event_label(e), "event", sources(mentions)))
     items.sort(key=lambda r: (r.date is None, r.date or "", r.kind != "entry"))
+    undated = [r for r in items if r.kind == "event" and r.date is None]
+    items = [r for r in items if r.kind == "entry" or r.date is not None]
     rows = [ChartRow(r.text, f"{r.date or 'undated'}: {r.text}", r.date, kind=r.kind) for r in items]
-    return items, rows
+    return items, undated, rows
 
 
 def _storylines(sid: str, corpus: Corpus) -> list[dict]:

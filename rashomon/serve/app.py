@@ -24,6 +24,7 @@ from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader
 from starlette.exceptions import HTTPException
 
+from .cache import PageCache, size_from_env
 from .queries import NotFound, Reader
 from .search import SearchIndex
 from .security import MAX_BODY, GuardMiddleware, check_write
@@ -46,9 +47,10 @@ POST_BODY_DOC = {
 
 
 def create_app(store, *, token: str | None = None, index_path: str | None = None,
-               max_body: int = MAX_BODY) -> FastAPI:
+               max_body: int = MAX_BODY, cache_size: int | None = None) -> FastAPI:
     """The application over an open ``Store``; writes allowed only with ``token``. The search
-    index (``index_path``, default ``<db>.search.sqlite``) is brought up to date here."""
+    index (``index_path``, default ``<db>.search.sqlite``) is brought up to date here; page data
+    is cached (``cache_size`` entries, default from ``RASHOMON_SERVE_CACHE``; see ``cache``)."""
     app = FastAPI(title="rashomon", description="Stories, articles, quotes and entities of a rashomon store.",
                   docs_url=None, redoc_url=None)  # the docs UIs load assets from a CDN
     index = SearchIndex(index_path or store.path + ".search.sqlite")
@@ -57,6 +59,7 @@ def create_app(store, *, token: str | None = None, index_path: str | None = None
                       trim_blocks=True, lstrip_blocks=True)
     base_cursor, cursor_lock, local = store.con.cursor(), threading.Lock(), threading.local()
     write_lock = threading.Lock()
+    cache = PageCache(size_from_env() if cache_size is None else cache_size)
 
     def reader() -> Reader:
         if getattr(local, "reader", None) is None:
@@ -66,15 +69,19 @@ def create_app(store, *, token: str | None = None, index_path: str | None = None
 
     def twin(path: str, template: str, extras=None, **route):
         """Register ``fn`` (returning a JSON-ready dict) at ``/api`` + path as JSON and at path as
-        the page ``template`` (which also gets ``extras(data)``)."""
+        the page ``template`` (which also gets ``extras(data)``). Both share the cached data."""
         def deco(fn):
-            @functools.wraps(fn)
-            def as_json(*args, **kwargs):
-                return JSONResponse(fn(*args, **kwargs))
+            def data_of(kwargs: dict) -> dict:
+                key = (path, tuple(sorted((k, v) for k, v in kwargs.items() if k != "request")))
+                return cache.get(key, lambda: fn(**kwargs))
 
             @functools.wraps(fn)
-            def as_html(*args, **kwargs):
-                data = fn(*args, **kwargs)
+            def as_json(**kwargs):
+                return JSONResponse(data_of(kwargs))
+
+            @functools.wraps(fn)
+            def as_html(**kwargs):
+                data = data_of(kwargs)
                 request: Request = kwargs["request"]
                 api = "/api" + request.url.path + (f"?{request.url.query}" if request.url.query else "")
                 ctx = {"d": data, "x": extras(data) if extras else {}, "api_url": api,
@@ -112,15 +119,19 @@ def create_app(store, *, token: str | None = None, index_path: str | None = None
                                 headers={"Retry-After": "10"})
         try:
             def add():
-                res = run_add(store, files, labels)
-                res["indexed"] = index.sync(store.con)
-                return res
+                try:
+                    res = run_add(store, files, labels)
+                    res["indexed"] = index.sync(store.con)
+                    return res
+                finally:
+                    cache.clear()
             result = await run_in_threadpool(add)
         finally:
             write_lock.release()
         return JSONResponse(result, status_code=201 if result["added"] else 200)
 
     _errors(app, env)
+    app.add_middleware(GuardMiddleware, max_body=max_body)
     return app
 
 

@@ -40,7 +40,7 @@ def register(app) -> None:
 
     def story_extras(d):
         outlets = {a["id"]: a["outlet"] for a in d["articles"]}
-        return {"sections": story_sections(d["story"]),
+        return {"sections": story_sections(d["story"]), "outlets": outlets,
                 "speakers": quotes_by_speaker(d["quotes"], d["speakers"], outlets)}
 
     def article_extras(d):

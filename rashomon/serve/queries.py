@@ -27,6 +27,11 @@ def _brief(row) -> dict:
             "published_basis": basis, "url": url, "wire": list(wire or [])}
 
 
+def _like(q: str) -> str:
+    """A LIKE pattern (with ESCAPE '\\') matching ``q`` anywhere, its own % and _ taken literally."""
+    return "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
 class NotFound(LookupError):
     """An id that names nothing in the store (a 404)."""
 
@@ -50,7 +55,7 @@ class Reader:
         where, params = [], []
         if q:
             where.append("title ILIKE ? ESCAPE '\\'")
-            params.append("%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
+            params.append(_like(q))
         if date_from:
             where.append("coalesce(end_date, start_date) >= ?")
             params.append(date_from)
@@ -71,9 +76,9 @@ class Reader:
     def _story_outlets(self, keys: list[int]) -> dict[int, list[str]]:
         if not keys:
             return {}
-        rows = self._all("SELECT sa.story, list(DISTINCT a.outlet ORDER BY a.outlet) FROM story_articles sa "
-                         "JOIN articles a ON a.id = sa.article WHERE sa.story IN (SELECT unnest($1)) "
-                         "AND a.outlet IS NOT NULL GROUP BY sa.story", [keys])
+        rows = self._all("WITH m AS (SELECT key, unnest(articles) AS aid FROM stories WHERE key = ANY($1)) "
+                         "SELECT m.key, list(DISTINCT a.outlet ORDER BY a.outlet) FROM m JOIN articles a "
+                         "ON a.id = m.aid WHERE a.outlet IS NOT NULL GROUP BY m.key", [keys])
         return {k: list(v) for k, v in rows}
 
     def story(self, story_id: str) -> dict:
@@ -83,11 +88,11 @@ class Reader:
         except StoreError as e:
             raise NotFound(str(e).split(": ", 1)[-1]) from None
         ids = st["articles"]
-        briefs = {r[0]: _brief(r) for r in self._all(ARTICLE_BRIEF + " WHERE id IN (SELECT unnest($1))", [ids])}
+        briefs = {r[0]: _brief(r) for r in self._all(ARTICLE_BRIEF + " WHERE id = ANY($1)", [ids])}
         articles = [briefs[a] for a in ids if a in briefs]
         quotes = self.view.quotes(ids)
         reuse = [json.loads(d) for (d,) in self._all(
-            "SELECT data FROM reuse WHERE a IN (SELECT unnest($1)) AND b IN (SELECT unnest($1)) ORDER BY lo, hi",
+            "SELECT data FROM reuse WHERE a = ANY($1) AND b = ANY($1) ORDER BY lo, hi",
             [ids])]
         lines = [{"id": sid, "title": json.loads(d).get("title")} for sid, d in self._all(
             "SELECT id, data FROM storylines WHERE list_contains(stories, ?)", [st["id"]])]
@@ -98,12 +103,12 @@ class Reader:
     def _entity_names(self, ids) -> dict[str, str]:
         if not ids:
             return {}
-        return dict(self._all("SELECT id, data->>'$.name' FROM entities WHERE id IN (SELECT unnest($1))",
+        return dict(self._all("SELECT id, data->>'$.name' FROM entities WHERE id = ANY($1)",
                               [sorted(ids)]))
 
     def _story_titles(self, ids) -> dict[str, dict]:
         rows = self._all("SELECT id, title, start_date, end_date, len(articles) FROM stories "
-                         "WHERE id IN (SELECT unnest($1))", [list(ids)])
+                         "WHERE id = ANY($1)", [list(ids)])
         return {r[0]: {"id": r[0], "title": r[1], "start": r[2], "end": r[3], "articles": r[4]} for r in rows}
 
     # -- storylines
@@ -136,13 +141,10 @@ class Reader:
         quotes = self.view.quotes([article_id])
         times = [json.loads(d) for (d,) in self._all("SELECT data FROM times WHERE article = ? ORDER BY pos",
                                                      [article_id])]
-        mentions = []
-        for eid, d in self._all("SELECT id, data FROM entities WHERE contains(data, ?) ORDER BY pos",
-                                ['"article":' + json.dumps(article_id, ensure_ascii=False)]):
-            ent = json.loads(d)
-            mentions += [{"entity": eid, "name": ent["name"], "type": ent["type"], "start": m["start"],
-                          "end": m["end"], "text": m["text"]}
-                         for m in ent["mentions"] if m["article"] == article_id]
+        mentions = [{"entity": eid, "name": name, "type": typ, "start": start, "end": stop, "text": text}
+                    for eid, name, typ, start, stop, text in self._all(
+                        "SELECT m.entity, e.data->>'$.name', e.data->>'$.type', m.start, m.stop, m.text "
+                        "FROM entity_mentions m JOIN entities e ON e.id = m.entity WHERE m.article = ?", [article_id])]
         mentions.sort(key=lambda m: (m["start"], m["end"]))
         story = self.view.story_of(article_id)
         return {"article": art, "story": story, "quotes": quotes, "times": times, "mentions": mentions,
@@ -150,25 +152,29 @@ class Reader:
 
     # -- entities
     def entities(self, q: str = "", page: int = 1) -> dict:
+        """A page of entities, most mentioned first; ``q`` matches the name or an alias."""
         where, params = "", []
         if q:
-            where, params = " WHERE data->>'$.name' ILIKE ? OR data->>'$.aliases' ILIKE ?", [f"%{q}%"] * 2
-        rows = self._all("SELECT id, data->>'$.name', data->>'$.type', json_array_length(data->'$.mentions') "
-                         "FROM entities" + where + " ORDER BY 4 DESC, pos LIMIT ? OFFSET ?",
+            like = _like(q)
+            where = " WHERE e.data->>'$.name' ILIKE ? ESCAPE '\\' OR e.data->>'$.aliases' ILIKE ? ESCAPE '\\'"
+            params = [like, like]
+        rows = self._all("SELECT e.id, e.data->>'$.name', e.data->>'$.type', count(m.entity) AS n FROM entities e "
+                         "LEFT JOIN entity_mentions m ON m.entity = e.id" + where
+                         + " GROUP BY e.id, e.data, e.pos ORDER BY n DESC, e.pos LIMIT ? OFFSET ?",
                          params + [PAGE_SIZE, (page - 1) * PAGE_SIZE])
-        total = self._all("SELECT count(*) FROM entities" + where, params)[0][0]
+        total = self._all("SELECT count(*) FROM entities e" + where, params)[0][0]
         return {"entities": [{"id": i, "name": n, "type": t, "mentions": m} for i, n, t, m in rows],
                 "total": total, "page": page, "page_size": PAGE_SIZE, "query": {"q": q}}
 
     def entity(self, entity_id: str) -> dict:
         """An entity, its mentions grouped by outlet with the names each outlet uses, and the
         quotes it is the speaker of."""
-        row = self._all("SELECT data FROM entities WHERE id = ?", [entity_id])
-        if not row:
-            raise NotFound(f"no entity {entity_id!r}")
-        ent = json.loads(row[0][0])
+        try:
+            ent = self.view.entity(entity_id)
+        except StoreError:
+            raise NotFound(f"no entity {entity_id!r}") from None
         ids = sorted({m["article"] for m in ent["mentions"]})
-        briefs = {r[0]: _brief(r) for r in self._all(ARTICLE_BRIEF + " WHERE id IN (SELECT unnest($1))", [ids])}
+        briefs = {r[0]: _brief(r) for r in self._all(ARTICLE_BRIEF + " WHERE id = ANY($1)", [ids])}
         by_outlet: dict[str, dict] = defaultdict(lambda: {"names": Counter(), "articles": {}})
         for m in ent["mentions"]:
             b = briefs.get(m["article"])
@@ -189,4 +195,4 @@ class Reader:
 
     def titles(self, ids) -> dict[str, str]:
         """Article titles by id (for search hits on quotes)."""
-        return dict(self._all("SELECT id, title FROM articles WHERE id IN (SELECT unnest($1))", [sorted(ids)]))
+        return dict(self._all("SELECT id, title FROM articles WHERE id = ANY($1)", [sorted(ids)]))

@@ -69,9 +69,9 @@ def _piece(piece: str, over: list, starting: list) -> Markup:
 
 
 def story_sections(story: dict) -> list[dict]:
-    """The story's analysis sections in page order, each {key, title, items}; empty sections are
+    """The story's analysis sections in page order, each {key, title, entries}; empty sections are
     kept (the page says they are not computed yet rather than hiding them)."""
-    return [{"key": key, "title": title, "items": story.get(key) or []} for key, title in SECTIONS]
+    return [{"key": key, "title": title, "entries": story.get(key) or []} for key, title in SECTIONS]
 
 
 def quotes_by_speaker(quotes: list[dict], names: dict[str, str], outlets: dict[str, str]) -> list[dict]:

@@ -1,0 +1,222 @@
+"""The story comparison: facts and omissions, conflicts, attributed summary, timeline.
+
+Fixtures are our own fictional reports. A bag-of-words embedder stands in for the sentence
+model (passed as ``ctx["embed"]``), so these tests check the comparison's logic, fast; the
+packaged model itself is tested in test_compare_embed.py.
+"""
+import hashlib
+import re
+
+import numpy as np
+import pytest
+
+from rashomon.compare import compare_stage
+from rashomon.compare.sentences import claims_of
+from rashomon.compare.summary import source_name
+from rashomon.compare.values import counts, durations
+from rashomon.model import Analysis, Article, Dateline, Loaded, Source
+from rashomon.output import validate
+
+
+def bow_embed(texts):
+    """Unit vectors of hashed five-letter word stems: paraphrases sharing words are close."""
+    out = np.zeros((len(texts), 512), dtype="float32")
+    for r, t in enumerate(texts):
+        for w in re.findall(r"[a-z0-9]+", t.casefold()):
+            out[r, int(hashlib.md5(w[:5].encode()).hexdigest(), 16) % 512] += 1.0
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    return out / np.where(norms == 0, 1, norms)
+
+
+def art(aid, text, outlet=None, **kw):
+    return Article(id=aid, source=Source(f"{aid}.txt", 0), text=text, outlet=outlet, **kw)
+
+
+def story(sid, ids):
+    return {"id": sid, "title": sid, "articles": ids, "start": None, "end": None, "summary": [],
+            "timeline": [], "facts": [], "conflicts": [], "framing": []}
+
+
+A = ("Rebels and soldiers fought for hours in the hill town of Varno on Sunday. "
+     "The clashes killed 12 people in Varno, the army said on Sunday. "
+     "The rebel council said the truce would hold with no set deadline. "
+     "A shell hit the town hall, damaging a tyre of a parked lorry.")
+B = ("Rebels and soldiers fought for hours in the hill town of Varno on Sunday. "
+     "The clashes killed 19 people in Varno, the army said on Sunday. "
+     "The rebel council said the truce would hold until the end of the harvest. "
+     "A shell hit the town hall, damaging a tractor of a parked lorry.")
+C = ("Rebels and soldiers fought for hours in the hill town of Varno on Sunday. "
+     "The market of Varno reopened in the afternoon under heavy rain and cold wind.")
+
+
+def _three() -> Analysis:
+    return Analysis(articles=[art("a", A, "Varno Post"), art("b", B, "Hill Courier"),
+                              art("c", C, "Valley Times")],
+                    stories=[story("s1", ["a", "b", "c"])])
+
+
+def _run(analysis: Analysis) -> Analysis:
+    compare_stage(analysis, {"embed": bow_embed})
+    return analysis
+
+
+def test_sentences_skip_dateline_and_keep_abbreviations_inside():
+    text = "PORTVALE (Wirenet) \u2014 Col. Ana Ruiz said the U.S. envoy arrived late. Nine soldiers were killed on Saturday."
+    a = art("d", text, dateline=Dateline(place="PORTVALE", credit="Wirenet", start=0, end=21))
+    claims = claims_of(a)
+    assert [c.text for c in claims] == ["Col. Ana Ruiz said the U.S. envoy arrived late.",
+                                        "Nine soldiers were killed on Saturday."]
+    assert all(text[c.start:c.end] == c.text for c in claims)
+
+
+def test_values_counts_need_a_counted_noun_and_skip_years():
+    got = [(c.value, c.noun) for c in counts("In 2020 the army cut its forces from 5,200 to 3,000 and paid 40 dollars.")]
+    assert got == [(5200.0, "troops"), (3000.0, "troops")]
+    assert [(c.value, c.noun) for c in counts("Gunmen killed two guards.")] == [(2.0, "killed")]
+
+
+def test_values_durations_tell_open_from_bounded():
+    assert [d[0] for d in durations("They set no set deadline for it.")] == ["open"]
+    assert [d[0] for d in durations("The pause holds until the end of the vote.")] == ["bounded"]
+    assert durations("The pause holds for now.") == []
+
+
+def test_compare_facts_list_reporting_and_omitting_articles():
+    s = _run(_three()).stories[0]
+    fought = [f for f in s["facts"] if f["text"].startswith("Rebels and soldiers fought")]
+    assert len(fought) == 1 and sorted(fought[0]["reported_by"]) == ["a", "b", "c"]
+    market = [f for f in s["facts"] if "market" in f["text"]]
+    assert market[0]["reported_by"] == ["c"] and sorted(market[0]["omitted_by"]) == ["a", "b"]
+
+
+def test_compare_copies_do_not_count_as_independent_sources():
+    an = _three()
+    an.reuse = [{"a": "a", "b": "c", "kind": "republication"}]
+    s = _run(an).stories[0]
+    fought = next(f for f in s["facts"] if f["text"].startswith("Rebels and soldiers fought"))
+    assert fought["independent"] == 2
+
+
+def test_compare_number_conflict_needs_the_same_counted_noun():
+    s = _run(_three()).stories[0]
+    number = [c for c in s["conflicts"] if c["kind"] == "number"]
+    assert len(number) == 1 and number[0]["topic"] == "number of killed: 12 vs 19"
+    assert {c["article"] for c in number[0]["claims"]} == {"a", "b"}
+    an = Analysis(articles=[art("a", "Officials said about 2,000 troops were sent to Varno on Monday."),
+                            art("b", "Officials said about 3,500 residents were sent to Varno on Monday.")],
+                  stories=[story("s", ["a", "b"])])
+    assert [c for c in _run(an).stories[0]["conflicts"] if c["kind"] == "number"] == []
+
+
+def test_compare_duration_and_detail_conflicts():
+    s = _run(_three()).stories[0]
+    kinds = {c["kind"]: c for c in s["conflicts"]}
+    assert "no set deadline" in kinds["duration"]["topic"] and "until the end of" in kinds["duration"]["topic"]
+    assert kinds["detail"]["topic"] == "object of \u201cdamaging\u201d: tyre vs tractor"
+
+
+def test_compare_spelling_variants_are_no_conflict():
+    an = Analysis(articles=[art("a", "A shell hit the town hall, damaging a tyre of a parked lorry."),
+                            art("b", "A shell hit the town hall, damaging a tire of a parked lorry.")],
+                  stories=[story("s", ["a", "b"])])
+    assert _run(an).stories[0]["conflicts"] == []
+
+
+def test_compare_attribution_conflict_from_quote_speakers():
+    t1 = "The bridge will reopen next week, said the mayor of Varno on Monday."
+    t2 = "The bridge will reopen next week, said the governor of Varno on Monday."
+    an = Analysis(articles=[art("a", t1, "Varno Post"), art("b", t2, "Hill Courier")],
+                  stories=[story("s", ["a", "b"])])
+    an.quotes = [{"id": "q1", "article": "a", "start": 0, "end": 33, "speaker": "e-mayor", "cue": "said"},
+                 {"id": "q2", "article": "b", "start": 0, "end": 33, "speaker": "e-governor", "cue": "said"}]
+    conflicts = _run(an).stories[0]["conflicts"]
+    assert [c["kind"] for c in conflicts] == ["attribution"]
+    for q in an.quotes:  # an act ("warned") is not a source of the claim
+        q["cue"] = "warned"
+    an.stories = [story("s", ["a", "b"])]
+    assert _run(an).stories[0]["conflicts"] == []
+
+
+def test_compare_summary_sentences_hold_their_sources_words():
+    an = _run(_three())
+    texts = {a.id: a.text for a in an.articles}
+    summary = an.stories[0]["summary"]
+    assert summary and not summary[0].get("disputed")
+    cited = set()
+    for sent in summary:
+        for src in sent["sources"]:
+            span = texts[src["article"]][src["start"]:src["end"]]
+            cited.add(src["article"])
+            if sent.get("disputed"):
+                assert f"\"{span}\"" in sent["text"]
+            else:
+                assert span == sent["text"]
+    disputed = [s for s in summary if s.get("disputed")]
+    assert disputed and "according to Varno Post" in disputed[0]["text"]
+    assert "Hill Courier reported" in disputed[0]["text"]
+    assert len(cited) >= 2
+
+
+def test_compare_summary_prefers_least_loaded_wording():
+    text_a = "Police cleared the square of rioters in Varno on Friday night."
+    text_b = "Police cleared the square of protesters in Varno on Friday night."
+    a = art("a", text_a, "Varno Post", loaded=[Loaded(29, 36, "rioters", "protesters")])
+    an = Analysis(articles=[a, art("b", text_b, "Hill Courier")], stories=[story("s", ["a", "b"])])
+    s = _run(an).stories[0]
+    assert s["facts"][0]["text"] == text_b
+    assert s["summary"][0]["text"] == text_b and s["summary"][0]["sources"][0]["article"] == "b"
+
+
+def test_compare_timeline_has_dated_events_of_the_story_only():
+    an = _three()
+    an.articles.append(art("z", "Rebels and soldiers fought for hours in the hill town of Varno on Sunday."))
+    start = A.index("killed")
+    an.events = [
+        {"id": "ev-1", "type": "KILL", "date": "2031-05-04",
+         "mentions": [{"article": "a", "start": start, "end": start + 6},
+                      {"article": "z", "start": 30, "end": 35}]},
+        {"id": "ev-2", "type": "ATTACK", "date": None, "mentions": [{"article": "a", "start": 0, "end": 6}]},
+    ]
+    tl = _run(an).stories[0]["timeline"]
+    assert [(e["date"], e["event"]) for e in tl] == [("2031-05-04", "ev-1")]
+    assert tl[0]["text"] == "The clashes killed 12 people in Varno, the army said on Sunday."
+    assert [s["article"] for s in tl[0]["sources"]] == ["a"]
+
+
+def test_compare_embeds_only_stories_of_two_or_more_articles():
+    seen = []
+
+    def spy(texts):
+        seen.extend(texts)
+        return bow_embed(texts)
+
+    an = _three()
+    an.articles.append(art("solo", "A lone report about the harvest festival in Varno was filed."))
+    an.stories.append(story("s2", ["solo"]))
+    compare_stage(an, {"embed": spy})
+    assert not any("harvest festival" in t for t in seen)
+    assert an.stories[1]["facts"] == [] and an.stories[1]["summary"][0]["sources"][0]["article"] == "solo"
+    # the C sentence about the market shares no two words with A or B: not embedded either
+    assert not any("market" in t for t in seen) and any("clashes killed 12" in t for t in seen)
+    assert an.stats["compare_sentences_embedded"] == len(seen)
+
+
+def test_compare_works_on_a_sub_analysis_and_names_missing_articles():
+    an = _three()
+    sub = Analysis(articles=an.articles[:2], stories=[story("s", ["a", "b"])])
+    assert _run(sub).stories[0]["facts"]
+    bad = Analysis(articles=an.articles[:1], stories=[story("s9", ["a", "gone"])])
+    with pytest.raises(ValueError, match="s9.*gone"):
+        _run(bad)
+
+
+def test_compare_output_validates_against_the_schema():
+    an = _run(_three())
+    validate(an.to_json())
+
+
+def test_compare_source_name_falls_back_from_outlet_to_credit_to_title():
+    assert source_name(art("a", "x", "Varno Post")) == "Varno Post"
+    credited = art("b", "x", dateline=Dateline(credit="Dispatches"), wire=["Wirenet"], title="T")
+    assert source_name(credited) == "Wirenet"
+    assert source_name(art("c", "x", title="Hill news")) == "\u201cHill news\u201d"
