@@ -17,9 +17,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import Counter
-from datetime import date
 
-from ..model import content_id
 
 UNDATED = -1  # the bucket of undated articles when the dated ones span several buckets
 
@@ -77,32 +75,13 @@ def cluster_bucket(feats: list[dict], df: dict[str, dict[str, int]], n_docs: int
     ones first, then the undated, clearest first), primed with the corpus's document frequencies."""
     from ..stories import StoryClusterer
     from ..stories.features import FAMILIES, ArticleFeatures
-    from ..stories.stage import arrival_order, story_title
+    from ..stories.stage import arrival_order, cluster
 
     clusterer = StoryClusterer()
     clusterer.n_docs = n_docs
     clusterer.df = {f: Counter(df.get(f, {})) for f in FAMILIES}
     ordered = arrival_order(ArticleFeatures(**d) for d in feats)
-    keys: dict[int, list] = {}
-    for f in [f for f in ordered if f.day is not None]:
-        keys.setdefault(clusterer.add(f, count=False), []).append(f)
-    # as in the local engine: the undated after every dated article, the clearest first
-    undated = sorted(((-clusterer.best(f)[1], f.id, f) for f in ordered if f.day is None), key=lambda x: x[:2])
-    for _, _, f in undated:
-        keys.setdefault(clusterer.add(f, count=False), []).append(f)
-    out = []
-    for members in keys.values():
-        days = [m.day for m in members if m.day is not None]
-        ids = [m.id for m in members]
-        out.append({
-            "id": content_id(*sorted(ids), prefix="story"),
-            "title": story_title(members, clusterer),
-            "articles": ids,
-            "start": date.fromordinal(min(days)).isoformat() if days else None,
-            "end": date.fromordinal(max(days)).isoformat() if days else None,
-            "summary": [], "timeline": [], "facts": [], "conflicts": [], "framing": [],
-        })
-    return out
+    return cluster(ordered, clusterer, count=False)
 
 
 def cluster_stories(sc, feats: list[dict], *, bucket_max: int) -> tuple[list[dict], int]:

@@ -60,6 +60,29 @@ def story_title(members: Sequence[ArticleFeatures], clusterer: StoryClusterer) -
     return _short(m.title or m.lead or m.id)
 
 
+def cluster(ordered: Sequence[ArticleFeatures], clusterer: StoryClusterer, *, count: bool) -> list[dict]:
+    """Add articles (in arrival order) to the clusterer, the dated first and then the undated,
+    the clearest first; return the contract's Story dicts of the stories they formed."""
+    keys: dict[int, list[ArticleFeatures]] = {}
+    for f in [f for f in ordered if f.day is not None]:
+        keys.setdefault(clusterer.add(f, count=count), []).append(f)
+    for f in _easy_first([f for f in ordered if f.day is None], clusterer):
+        keys.setdefault(clusterer.add(f, count=count), []).append(f)
+    stories = []
+    for members in keys.values():
+        days = [m.day for m in members if m.day is not None]
+        ids = [m.id for m in members]
+        stories.append({
+            "id": content_id(*sorted(ids), prefix="story"),
+            "title": story_title(members, clusterer),
+            "articles": ids,
+            "start": _iso(min(days)) if days else None,
+            "end": _iso(max(days)) if days else None,
+            "summary": [], "timeline": [], "facts": [], "conflicts": [], "framing": [],
+        })
+    return stories
+
+
 def stories_stage(analysis: Analysis, docs=None, *, weights: Mapping[str, float] | None = None,
                   clusterer: StoryClusterer | None = None,
                   features: Sequence[ArticleFeatures] | None = None) -> None:
@@ -79,25 +102,7 @@ def stories_stage(analysis: Analysis, docs=None, *, weights: Mapping[str, float]
         clusterer = StoryClusterer(weights)
         for f in feats:
             clusterer.count(f)
-    keys: dict[int, list[ArticleFeatures]] = {}
-    ordered = arrival_order(feats)
-    dated = [f for f in ordered if f.day is not None]
-    for f in dated:
-        keys.setdefault(clusterer.add(f, count=not fresh), []).append(f)
-    for f in _easy_first([f for f in ordered if f.day is None], clusterer):
-        keys.setdefault(clusterer.add(f, count=not fresh), []).append(f)
-    stories = []
-    for members in keys.values():
-        days = [m.day for m in members if m.day is not None]
-        ids = [m.id for m in members]
-        stories.append({
-            "id": content_id(*sorted(ids), prefix="story"),
-            "title": story_title(members, clusterer),
-            "articles": ids,
-            "start": _iso(min(days)) if days else None,
-            "end": _iso(max(days)) if days else None,
-            "summary": [], "timeline": [], "facts": [], "conflicts": [], "framing": [],
-        })
+    stories = cluster(arrival_order(feats), clusterer, count=not fresh)
     stories.sort(key=lambda s: (-len(s["articles"]), s["start"] or "9999", s["id"]))
     analysis.stories = stories
     analysis.stats["stories"] = len(stories)
