@@ -79,14 +79,13 @@ def _cheap_annotate(articles, batch_size=32):
     from rashomon.nlp.times import find_times
     from rashomon.store.annotate import Annotations
     from rashomon.stories import feature_extractor
-    from dataclasses import asdict
 
     name = re.compile(r"\b[A-Z][a-z]+ [A-Z][a-z]+\b")
     for a in articles:
         ments = [make_mention(m.group(0), "PERSON", m.start(), local=n)
                  for n, m in enumerate(name.finditer(a.text))][:20]
         yield Annotations(a.id, times=find_times(a, None), mentions=ments,
-                          features=asdict(feature_extractor(a, None)))
+                          features=feature_extractor(a, None).to_dict())
 
 
 def _cheap_embed(texts, dims=256):
@@ -104,16 +103,35 @@ def _cheap_embed(texts, dims=256):
     return out / np.maximum(norms, 1e-9)
 
 
-def build_base(db: str, inputs: Path, batch: int) -> float:
+def build_base(db: str, inputs: Path, batch: int, *, chunk: int = 5000, sections: bool = True) -> float:
+    """Add the generated base to ``db`` with the cheap stand-ins, ``chunk`` articles per ``add``
+    (a store that grew add by add; one add of 100,000 pending articles would hold them all in
+    memory at once). ``sections=False`` skips the comparison and loaded wording of the base's
+    stories: the measured add recomputes them for every story it touches anyway."""
     import rashomon.compare.embed as emb
     import rashomon.store.annotate as ann
+    import rashomon.store.corpus as corpus
     from rashomon.store import open_store
 
     ann.annotate = _cheap_annotate
     emb.embed = _cheap_embed
+    if not sections:
+        corpus.update_story_sections = lambda *a, **k: None
+    parts = []
+    with open(inputs, encoding="utf-8") as f:
+        lines = f.readlines()
+    for i in range(0, len(lines), chunk):
+        part = inputs.with_suffix(f".part{i // chunk}.jsonl")
+        part.write_text("".join(lines[i:i + chunk]), encoding="utf-8")
+        parts.append(part)
     t = time.perf_counter()
     with open_store(db) as s:
-        s.add([inputs], batch_size=batch)
+        for n, part in enumerate(parts):
+            s.add([part], batch_size=batch)
+            print(f"  base: {min((n + 1) * chunk, len(lines))} articles, {time.perf_counter() - t:.0f} s",
+                  file=sys.stderr, flush=True)
+    for part in parts:
+        part.unlink()
     return time.perf_counter() - t
 
 
@@ -150,7 +168,7 @@ def main() -> None:
     for suffix in ("", ".wal"):
         if os.path.exists(a.db + suffix):
             os.remove(a.db + suffix)
-    built = build_base(a.db, base_in, 2000)
+    built = build_base(a.db, base_in, 2000, sections=False)
     size0 = os.path.getsize(a.db)
     print(f"base: {a.base} articles added in {built:.0f} s (cheap annotations); store {size0 / 1e6:.1f} MB")
     out = subprocess.run([sys.executable, __file__, "--measure", a.db, str(new_in)],

@@ -24,7 +24,6 @@ UNDATED = -1  # the bucket of undated articles when the dated ones span several 
 
 def annotate_partition(rows):
     """Executor side: (seq, Article) -> (seq, compact annotations of the article)."""
-    from dataclasses import asdict
 
     from ..nlp.stage import annotate_article, parse
 
@@ -33,7 +32,7 @@ def annotate_partition(rows):
         ann = annotate_article(article, doc)
         yield seq, {"id": article.id, "english": doc is not None, "times": ann.times,
                     "quotes": ann.quotes, "mentions": ann.mentions, "events": ann.events,
-                    "features": asdict(ann.features)}
+                    "features": ann.features.to_dict()}
 
 
 def resolve(anns: list[dict], texts: dict[str, str]) -> tuple[list[dict], list[dict], list[dict]]:

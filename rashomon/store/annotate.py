@@ -8,7 +8,6 @@ article. Results are plain JSON data, written with the article.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import asdict
 
 from ..model import Article
 from ..nlp.stage import Annotations, annotate_article, parse
@@ -20,5 +19,5 @@ def annotate(articles: Sequence[Article], *, batch_size: int = 32) -> Iterator[A
     """Yield the annotations of each article, in order, story features as plain data."""
     for article, doc in parse(articles, batch_size=batch_size):
         ann = annotate_article(article, doc)
-        ann.features = asdict(ann.features)
+        ann.features = ann.features.to_dict()
         yield ann

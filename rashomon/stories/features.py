@@ -50,6 +50,12 @@ class ArticleFeatures:
     title: str | None = None
     lead: str = ""
 
+    def to_dict(self) -> dict:
+        """Plain data for storing (what ``dataclasses.asdict`` gives, without its deep copy of
+        every term: the fields are flat)."""
+        return {"id": self.id, "words": dict(self.words), "entities": dict(self.entities),
+                "day": self.day, "title": self.title, "lead": self.lead}
+
     def family(self, name: str) -> dict[str, float]:
         if name == "words":
             return self.words
