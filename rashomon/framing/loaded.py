@@ -117,9 +117,12 @@ def _neutral(h: Hit, prefer: set[str] | None) -> str | None:
 
 def _evidence(phrase: str, lex: Lexicon) -> list[Hit]:
     """Lexicon terms in a phrase, including the parts of hyphenated compounds ("anti-terror")."""
-    hits = lex.find(phrase)
-    if hits:
-        return hits
+    return lex.find(phrase) or compound_hits(phrase, lex)
+
+
+def compound_hits(phrase: str, lex: Lexicon) -> list[Hit]:
+    """Hyphenated words of a phrase built on a lexicon term ("anti-terror", "gaffe-prone"), each
+    as a hit of the whole word with the part's entry."""
     out = []
     for s, e, w in tokens(phrase):
         if "-" not in w:
