@@ -16,8 +16,8 @@ of the parser):
 Word lists are in ``rashomon/data/framing_labels.tsv``. Entries are ordered by how much the
 labels differ across the articles that mention the entity, most different first. An entity is
 listed only when one of its labels is loaded wording (a term of the loaded-terms lexicon, or a
-compound built on one: "anti-terror"): labels that only describe ("Democratic-controlled", "died",
-"co-chairwoman") show no framing, and every term of the table is read as the outlet's wording.
+compound built on one: "anti-terror"): an entity whose labels only describe ("opposition-led",
+"deputy chair") shows no framing and is left out, so every row holds a loaded label.
 """
 from __future__ import annotations
 

@@ -19,9 +19,9 @@ of outlet bias mark quoted slant too) with the extra key ``quoted: true``.
 
 When the nlp stage parsed the article it leaves, for each lexicon hit, the parser's coarse tag of
 the hit's head (``parsed_pos``, in ``ctx["loaded_pos"]``): a hit that the parser reads as another
-part of speech than the lexicon row's is a homograph or another sense ("the sink", "a hack", "his
-guts", the noun "a retort") and is not marked. Without a parse (the store's re-run of this stage)
-every hit stands.
+part of speech than the lexicon row's is a homograph or another sense (the noun in "the price
+spiral" beside the verb "prices spiral", the noun "a retort") and is not marked. Without a parse
+(the store's re-run of this stage) every hit stands.
 """
 from __future__ import annotations
 
