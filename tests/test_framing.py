@@ -138,3 +138,38 @@ def test_packaged_lexicon_loads_with_neutral_column():
     assert lex.get("martyred").neutral == ("killed",)
     assert "killed" in lex.neutral_words
     assert len(lex.entries) > 1000
+
+
+def test_a_hit_the_parser_reads_as_another_part_of_speech_is_not_marked():
+    # our own sentences: the lexicon's verb "spiral" and the noun "a price spiral" are
+    # homographs; the parser's tag of each hit's head tells them apart
+    from rashomon.framing import parsed_pos
+    from rashomon.nlp import load
+
+    nlp = load()
+    noun = "The harbour board fears the price spiral will continue."
+    verb = "Prices could spiral if the harbour board waits."
+    assert [x.text for x in find_loaded(noun)] == ["spiral"]  # the lexicon alone marks both
+    assert find_loaded(noun, tags=parsed_pos(nlp(noun))) == []
+    assert [x.text for x in find_loaded(verb, tags=parsed_pos(nlp(verb)))] == ["spiral"]
+    assert parsed_pos(nlp(noun)) == {noun.index("spiral"): "NOUN"}
+
+
+def test_loaded_stage_reads_the_parsers_tags_from_the_context():
+    text = "Councillor Ada Pell ended with a retort about the budget."
+    an = Analysis(articles=[art("x", text)])
+    loaded_stage(an)
+    assert [x.text for x in an.article("x").loaded] == ["retort"]  # no parse: the hit stands
+    loaded_stage(an, {"loaded_pos": {"x": {text.index("retort"): "NOUN"}}})
+    assert an.article("x").loaded == []
+    loaded_stage(an, {"loaded_pos": {"x": {text.index("retort"): "VERB"}}})
+    assert [x.text for x in an.article("x").loaded] == ["retort"]
+
+
+def test_nlp_annotations_carry_the_parsers_tags_of_lexicon_hits():
+    from rashomon.nlp import load
+    from rashomon.nlp.stage import annotate_article
+
+    text = "Prices could spiral, and Councillor Ada Pell ended with a retort about the budget."
+    ann = annotate_article(art("x", text), load()(text))
+    assert ann.loaded_pos == {text.index("spiral"): "VERB", text.index("retort"): "NOUN"}

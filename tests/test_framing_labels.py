@@ -88,9 +88,22 @@ def test_framing_stage_fills_the_table_per_story():
 
 
 def test_framing_stage_orders_rows_by_how_much_labels_differ():
-    an = _story("a Valdor-backed militia", "a Valdor-backed militia")  # same label in both
+    an = _story("a heroic militia", "a heroic militia")  # same label in both
     framing_stage(an)
     assert [r["entity"] for r in an.stories[0]["framing"]] == ["e2", "e1"]  # killed / martyred first
+
+
+def test_framing_stage_lists_an_entity_only_when_a_label_is_loaded():
+    # labels that only describe, however they differ, show no framing: the row is left out
+    an = _story("a Valdor-backed militia", "a Valdor-led militia")
+    framing_stage(an)
+    assert [r["entity"] for r in an.stories[0]["framing"]] == ["e2"]  # martyred is loaded
+    # one loaded label (a compound built on a lexicon term counts) brings the whole row, with
+    # the plain labels of the other articles beside it
+    an = _story("a Valdor-backed militia", "an anti-terror militia")
+    framing_stage(an)
+    rows = {r["entity"]: r["terms"] for r in an.stories[0]["framing"]}
+    assert rows["e1"] == {"a": ["a Valdor-backed militia"], "b": ["an anti-terror militia"]}
 
 
 def test_loaded_stage_output_validates_with_framing():

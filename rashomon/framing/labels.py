@@ -14,7 +14,10 @@ of the parser):
   "the assassination of X", "X was slain").
 
 Word lists are in ``rashomon/data/framing_labels.tsv``. Entries are ordered by how much the
-labels differ across the articles that mention the entity, most different first.
+labels differ across the articles that mention the entity, most different first. An entity is
+listed only when one of its labels is loaded wording (a term of the loaded-terms lexicon, or a
+compound built on one: "anti-terror"): an entity whose labels only describe ("opposition-led",
+"deputy chair") shows no framing and is left out, so every row holds a loaded label.
 """
 from __future__ import annotations
 
@@ -232,6 +235,15 @@ def _evaluative(term: str, words: dict) -> bool:
     return False
 
 
+def _loaded(term: str) -> bool:
+    """A label that holds loaded wording: a lexicon term that is not mild, or a compound built
+    on a lexicon term ("anti-terror"), as the reuse contrast reads compounds."""
+    from .loaded import compound_hits
+
+    lex = lexicon()
+    return any(not h.entry.mild for h in lex.find(term)) or bool(compound_hits(term, lex))
+
+
 def _is_pronoun(mention: str) -> bool:
     return mention.strip().lower() in PRONOUNS
 
@@ -274,7 +286,7 @@ def framing_stage(analysis: Analysis) -> None:
                     if t.lower() not in {h.lower() for h in have}:
                         have.append(t)
             terms = {a: v for a, v in terms.items() if v}
-            if not terms:
+            if not any(_loaded(t) for v in terms.values() for t in v):
                 continue
             sets = [{t.lower() for t in terms.get(a, [])} for a in sorted(mentioned)]
             union = set().union(*sets)

@@ -95,6 +95,7 @@ class Entry:
     lemma: str
     neutral: tuple[str, ...]  # alternatives for this form, best first; empty when none known
     cls: str  # speech, verb, adj, adv, label
+    pos: str = "x"  # the row's part of speech: v, n, a, r, or x (explicit forms)
     mild: bool = False  # conventional news wording, loaded only in some uses
     skip_prev: frozenset = frozenset()
     skip_next: frozenset = frozenset()
@@ -165,7 +166,7 @@ class Lexicon:
                 self.forms.setdefault(lemma, set()).add(form)
                 self.entries[key] = Entry(form=form, lemma=lemma,
                                           neutral=tuple(a for a in neu.split("/") if a), cls=cls,
-                                          mild=mild, **context)
+                                          pos=pos, mild=mild, **context)
                 self.max_len = max(self.max_len, len(key))
 
     def __contains__(self, form: str) -> bool:

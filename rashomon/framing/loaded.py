@@ -16,6 +16,12 @@ Three sources of evidence, strongest last:
 
 A loaded word inside a direct quotation is the speaker's, not the outlet's: it is kept (annotators
 of outlet bias mark quoted slant too) with the extra key ``quoted: true``.
+
+When the nlp stage parsed the article it leaves, for each lexicon hit, the parser's coarse tag of
+the hit's head (``parsed_pos``, in ``ctx["loaded_pos"]``): a hit that the parser reads as another
+part of speech than the lexicon row's is a homograph or another sense (the noun in "the price
+spiral" beside the verb "prices spiral", the noun "a retort") and is not marked. Without a parse
+(the store's re-run of this stage) every hit stands.
 """
 from __future__ import annotations
 
@@ -29,7 +35,7 @@ from ..reuse.text import quoted_ranges
 from .labels import framing_stage
 from .lexicon import Hit, Lexicon, lexicon, norm, tokens
 
-__all__ = ["loaded_stage", "find_loaded", "contrast_pairs", "QuotedLoaded", "quoted_ranges"]
+__all__ = ["loaded_stage", "find_loaded", "contrast_pairs", "parsed_pos", "QuotedLoaded", "quoted_ranges"]
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +45,11 @@ SPAN_MAX_WORDS = 3  # mark the whole loaded side when it is this short, else its
 PLAIN = {"said", "say", "says", "saying", "told", "tell", "tells", "stated", "added", "noted",
          "reported", "announced", "according", "the", "a", "an", "of", "to", "in", "on", "and",
          "that", "as", "by", "for", "with", "from", "at", "it", "its", "their", "his", "her"}
+# the parser's coarse tags that a lexicon row's part of speech takes; an adjectival participle
+# ("a withering reply", "a condescending tone") is often tagged VERB
+POS_TAGS = {"v": frozenset({"VERB"}), "n": frozenset({"NOUN", "PROPN"}),
+            "a": frozenset({"ADJ", "VERB"}), "r": frozenset({"ADV"})}
+CLASS_POS = {"speech": "v", "verb": "v", "label": "n", "adj": "a", "adv": "r"}  # rows of explicit forms
 
 
 @dataclass
@@ -64,9 +75,28 @@ def _make(text: str, s: int, e: int, neutral: str | None, quotes: list) -> Loade
     return Loaded(s, e, text[s:e], neutral)
 
 
+def parsed_pos(doc, lex: Lexicon | None = None) -> dict[int, str]:
+    """For each lexicon hit in a parsed text (a spaCy Doc): its start offset -> the coarse tag of
+    its syntactic head. Small: computed while the Doc is in memory, kept when the Doc is not."""
+    lex = lex or lexicon()
+    out: dict[int, str] = {}
+    for h in lex.find(doc.text):
+        span = doc.char_span(h.start, h.end, alignment_mode="expand")
+        if span is not None and len(span):
+            out[h.start] = span.root.pos_
+    return out
+
+
+def _fits(h: Hit, tag: str | None) -> bool:
+    """The parser's tag of the hit's head agrees with the lexicon row's part of speech (no tag:
+    no evidence against it)."""
+    pos = h.entry.pos if h.entry.pos in POS_TAGS else CLASS_POS.get(h.entry.cls)
+    return tag is None or pos is None or tag in POS_TAGS[pos]
+
+
 def find_loaded(text: str, lex: Lexicon | None = None, *, prefer: set[str] | None = None,
                 mild: bool = False, shared: set[str] | None = None,
-                hits: list[Hit] | None = None) -> list[Loaded]:
+                hits: list[Hit] | None = None, tags: dict[int, str] | None = None) -> list[Loaded]:
     """Lexicon hits in one text as Loaded spans.
 
     ``prefer``: words the other outlets of the story use; a neutral alternative found among them
@@ -75,12 +105,14 @@ def find_loaded(text: str, lex: Lexicon | None = None, *, prefer: set[str] | Non
     ``shared``: lemmas of lexicon terms the other outlets of the story also use; a speech verb,
     action verb, label or adverb among them is the event's common description, not this
     outlet's choice, and is not marked (evaluative adjectives stay: they judge, whoever writes
-    them). ``hits``: ``lex.find(text)`` when the caller has it already.
+    them). ``hits``: ``lex.find(text)`` when the caller has it already. ``tags``: ``parsed_pos``
+    of the text; a hit whose head the parser tags as another part of speech is left out.
     """
     lex = lex or lexicon()
     quotes = quoted_ranges(text)
     hits = lex.find(text) if hits is None else hits
-    keep = [h for h in hits if (mild or not h.entry.mild)
+    tags = tags or {}
+    keep = [h for h in hits if (mild or not h.entry.mild) and _fits(h, tags.get(h.start))
             and not (shared and h.entry.cls != "adj" and h.entry.lemma in shared)]
     return _coordinate(text, [_make(text, h.start, h.end, _neutral(h, prefer), quotes) for h in keep], quotes)
 
@@ -117,9 +149,12 @@ def _neutral(h: Hit, prefer: set[str] | None) -> str | None:
 
 def _evidence(phrase: str, lex: Lexicon) -> list[Hit]:
     """Lexicon terms in a phrase, including the parts of hyphenated compounds ("anti-terror")."""
-    hits = lex.find(phrase)
-    if hits:
-        return hits
+    return lex.find(phrase) or compound_hits(phrase, lex)
+
+
+def compound_hits(phrase: str, lex: Lexicon) -> list[Hit]:
+    """Hyphenated words of a phrase built on a lexicon term ("anti-terror", "gaffe-prone"), each
+    as a hit of the whole word with the part's entry."""
     out = []
     for s, e, w in tokens(phrase):
         if "-" not in w:
@@ -217,6 +252,7 @@ def loaded_stage(analysis: Analysis, ctx: dict | None = None) -> None:
     peers = _story_of(analysis)
     copies = {(r["a"], r["b"]) for r in analysis.reuse} | {(r["b"], r["a"]) for r in analysis.reuse}
     contrast = contrast_pairs(analysis, lex)
+    tags = (ctx or {}).get("loaded_pos") or {}
     n = 0
     for a in analysis.articles:
         prefer: set[str] = set()
@@ -231,7 +267,8 @@ def loaded_stage(analysis: Analysis, ctx: dict | None = None) -> None:
         for phrase, plain in contrast.get(a.id, []):
             for s, e in _occurrences(a.text, phrase):
                 spans.append(_make(a.text, s, e, plain, quotes))
-        spans += find_loaded(a.text, lex, prefer=prefer, shared=shared, hits=hits[a.id])
+        spans += find_loaded(a.text, lex, prefer=prefer, shared=shared, hits=hits[a.id],
+                             tags=tags.get(a.id))
         a.loaded = _merge(spans)
         n += len(a.loaded)
     log.info("loaded: %d spans in %d articles (%d from reuse contrast)", n, len(by_id),

@@ -172,12 +172,14 @@ class Annotations:
     mentions: list[dict] = field(default_factory=list)
     events: list[dict] = field(default_factory=list)
     features: object = None  # stories.ArticleFeatures
+    loaded_pos: dict = field(default_factory=dict)  # framing.parsed_pos: lexicon hit start -> tag
 
 
 def annotate_article(article: Article, doc) -> Annotations:
     """Run every per-article component on one parsed article (``doc`` None: not English, so
     times and story features only)."""
     from ..events import find_events
+    from ..framing.loaded import parsed_pos
     from ..stories import feature_extractor
     from .entities import find_mentions
     from .quotes import find_quotes
@@ -189,6 +191,7 @@ def annotate_article(article: Article, doc) -> Annotations:
         out.quotes = find_quotes(article, doc)
         out.mentions = find_mentions(article, doc)
         out.events = find_events(article, doc, times, out.mentions)
+        out.loaded_pos = parsed_pos(doc)
     return out
 
 
@@ -242,7 +245,8 @@ class _Shared:
 
 
 def nlp_stage(analysis: Analysis, ctx: dict, *, batch_size: int = 32) -> None:
-    """Fill times, quotes, entities and events; leave story features in ``ctx["story_features"]``.
+    """Fill times, quotes, entities and events; leave story features in ``ctx["story_features"]``
+    and the parser's tags of loaded-terms hits in ``ctx["loaded_pos"]`` (article id -> start -> tag).
 
     ``ctx["workers"]``: processes for the per-article analysis (None: all cores)."""
     from ..events import merge_events
@@ -251,6 +255,7 @@ def nlp_stage(analysis: Analysis, ctx: dict, *, batch_size: int = 32) -> None:
     mentions = []
     event_mentions: list[dict] = []
     features = []
+    loaded_pos: dict[str, dict[int, str]] = {}
     shared = _Shared()
     english = {a.id for a in analysis.articles if a.language in ENGLISH}
     stream = annotate(analysis.articles, workers=ctx.get("workers"), batch_size=batch_size)
@@ -265,6 +270,8 @@ def nlp_stage(analysis: Analysis, ctx: dict, *, batch_size: int = 32) -> None:
         if article.id not in english:
             continue
         analysis.quotes.extend(ann.quotes)
+        if ann.loaded_pos:
+            loaded_pos[article.id] = ann.loaded_pos
         mentions.append((article, ann.mentions))
         event_mentions.extend(ann.events)
     analysis.entities = resolve_entities(mentions)
@@ -274,3 +281,4 @@ def nlp_stage(analysis: Analysis, ctx: dict, *, batch_size: int = 32) -> None:
     analysis.events = merge_events(event_mentions, analysis.entities)
     ctx["story_features"] = features
     ctx["event_mentions"] = event_mentions
+    ctx["loaded_pos"] = loaded_pos
