@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from ..model import Analysis, Article
+from . import values
 from .align import anchors, build_facts, independent_groups
 from .conflicts import claim_info, find_conflicts
 from .sentences import Claim, claims_of
@@ -47,13 +48,28 @@ MIN_STEM_SHARE = 0.3   # shared stems / stems of the smaller claim, for a candid
 STEM = 5
 
 
+def _checkable(text: str) -> set[str]:
+    """The kinds of checkable values a claim states, as conflict keys ("number troops", ...)."""
+    keys = {"number " + c.noun for c in values.counts(text)}
+    keys |= {"detail " + v for v, *_ in values.slot_objects(text)}
+    if len({k for k, *_ in values.durations(text)}) == 1:
+        keys.add("duration")
+    if values.conditions(text):
+        keys.add("condition")
+    return keys
+
+
 def _worth_embedding(claims_per_article: list[list[Claim]]) -> list[bool]:
     """Which claims can align with another article's: those with a candidate, a claim of another
     article sharing at least ``MIN_SHARED_STEMS`` content-word stems, and at least
     ``MIN_STEM_SHARE`` of the smaller claim's stems (the lexical test a NEAR alignment needs
     anyway; stems also catch "damages" / "damage"). Candidates are found through an inverted
     index of stems, not by comparing every pair. The others are not embedded: their vectors stay
-    zero, so they align with nothing. This keeps the embedding cost to what a story needs."""
+    zero, so they align with nothing. Two claims that both state a checkable value of one kind
+    (a count of one noun class, an object of one verb, a duration, a condition) can conflict at
+    a lower similarity than alignment needs: for them the shared stems suffice, without the share.
+    This keeps the embedding cost to what a story needs."""
+    checks = [[_checkable(c.text) for c in cl] for cl in claims_per_article]
     stems = [[{w[:STEM] for w in anchors(c.text, set())} for c in cl] for cl in claims_per_article]
     owners: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for k, per in enumerate(stems):
@@ -71,7 +87,8 @@ def _worth_embedding(claims_per_article: list[list[Claim]]) -> list[bool]:
                     if other[0] != k:
                         shared[other] += 1
             for (k2, n2), m in shared.items():
-                if m >= MIN_SHARED_STEMS and m >= MIN_STEM_SHARE * min(len(ws), len(stems[k2][n2])):
+                if m >= MIN_SHARED_STEMS and (m >= MIN_STEM_SHARE * min(len(ws), len(stems[k2][n2]))
+                                              or checks[k][n] & checks[k2][n2]):
                     keep[k][n] = keep[k2][n2] = True
                     break
     return [x for per in keep for x in per]
