@@ -222,13 +222,19 @@ def test_compare_source_name_falls_back_from_outlet_to_credit_to_title():
     assert source_name(art("c", "x", title="Hill news")) == "\u201cHill news\u201d"
 
 
-def test_compare_embeds_each_distinct_sentence_once():
-    seen = []
+def _spying():
+    """The texts an embedder was asked for, and that embedder (the bag of words)."""
+    seen: list[str] = []
 
     def spy(texts):
         seen.extend(texts)
         return bow_embed(texts)
 
+    return seen, spy
+
+
+def test_compare_embeds_each_distinct_sentence_once():
+    seen, spy = _spying()
     an = _three()
     an.articles.append(art("d", A, "Varno Post Reprints"))  # a word-for-word republication of a
     an.stories[0]["articles"].append("d")
@@ -239,12 +245,7 @@ def test_compare_embeds_each_distinct_sentence_once():
 
 
 def test_compare_embeds_only_sentences_with_a_lexical_candidate_yet_aligns_a_paraphrase():
-    seen = []
-
-    def spy(texts):
-        seen.extend(texts)
-        return bow_embed(texts)
-
+    seen, spy = _spying()
     x = ("Floodwater closed the northern bridge of Ostrel on Tuesday morning. "
          "The choir of the old abbey sang for ferry passengers until late evening.")
     y = ("Ostrel authorities closed the northern bridge because of floodwater on Tuesday. "
