@@ -220,3 +220,42 @@ def test_compare_source_name_falls_back_from_outlet_to_credit_to_title():
     credited = art("b", "x", dateline=Dateline(credit="Dispatches"), wire=["Wirenet"], title="T")
     assert source_name(credited) == "Wirenet"
     assert source_name(art("c", "x", title="Hill news")) == "\u201cHill news\u201d"
+
+
+def _spying():
+    """The texts an embedder was asked for, and that embedder (the bag of words)."""
+    seen: list[str] = []
+
+    def spy(texts):
+        seen.extend(texts)
+        return bow_embed(texts)
+
+    return seen, spy
+
+
+def test_compare_embeds_each_distinct_sentence_once():
+    seen, spy = _spying()
+    an = _three()
+    an.articles.append(art("d", A, "Varno Post Reprints"))  # a word-for-word republication of a
+    an.stories[0]["articles"].append("d")
+    compare_stage(an, {"embed": spy})
+    assert len(seen) == len(set(seen)) and an.stats["compare_sentences_embedded"] == len(seen)
+    fact = next(f for f in an.stories[0]["facts"] if "killed 12" in f["text"])
+    assert {"a", "d"} <= set(fact["reported_by"])  # the copy still aligns with its original
+
+
+def test_compare_embeds_only_sentences_with_a_lexical_candidate_yet_aligns_a_paraphrase():
+    seen, spy = _spying()
+    x = ("Floodwater closed the northern bridge of Ostrel on Tuesday morning. "
+         "The choir of the old abbey sang for ferry passengers until late evening.")
+    y = ("Ostrel authorities closed the northern bridge because of floodwater on Tuesday. "
+         "Several ferry captains complained about the new harbour fees. "
+         "The abbey's music festival starts next week with a concert.")
+    an = Analysis(articles=[art("x", x, "Ostrel Daily"), art("y", y, "River Gazette")],
+                  stories=[story("s", ["x", "y"])])
+    compare_stage(an, {"embed": spy})
+    # the choir sentence shares a word with each of two sentences of y ("ferry", "abbey"), but
+    # no two words with any one of them: no candidate pair, not embedded
+    assert not any("choir" in t for t in seen)
+    facts = [f for f in an.stories[0]["facts"] if len(f["reported_by"]) == 2]
+    assert [f["text"] for f in facts] == ["Floodwater closed the northern bridge of Ostrel on Tuesday morning."]

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from ..model import Analysis, Article
+from . import values
 from .align import anchors, build_facts, independent_groups
 from .conflicts import claim_info, find_conflicts
 from .sentences import Claim, claims_of
@@ -42,22 +43,65 @@ def _entity_spans(entities: list[dict]) -> dict[str, list[tuple[int, int, str]]]
     return out
 
 
-MIN_SHARED_WORDS = 2
+MIN_SHARED_STEMS = 2
+MIN_STEM_SHARE = 0.3   # shared stems / stems of the smaller claim, for a candidate pair
+STEM = 5
+
+
+def _checkable(text: str) -> set[str]:
+    """The kinds of checkable values a claim states, as conflict keys ("number troops", ...)."""
+    keys = {"number " + c.noun for c in values.counts(text)}
+    keys |= {"detail " + v for v, *_ in values.slot_objects(text)}
+    if len({k for k, *_ in values.durations(text)}) == 1:
+        keys.add("duration")
+    if values.conditions(text):
+        keys.add("condition")
+    return keys
 
 
 def _worth_embedding(claims_per_article: list[list[Claim]]) -> list[bool]:
-    """Which claims can align with another article's: those with at least ``MIN_SHARED_WORDS``
-    content words found in another article of the story (a paraphrase with no word in common
-    is rare in news copy). The others are not embedded: their vectors stay zero, so they align
-    with nothing. This keeps the embedding cost to what a story needs."""
-    words = [[anchors(c.text, set()) for c in cl] for cl in claims_per_article]
-    owners: dict[str, set[int]] = defaultdict(set)
-    for k, per in enumerate(words):
-        for ws in per:
+    """Which claims can align with another article's: those with a candidate, a claim of another
+    article sharing at least ``MIN_SHARED_STEMS`` content-word stems, and at least
+    ``MIN_STEM_SHARE`` of the smaller claim's stems (the lexical test a NEAR alignment needs
+    anyway; stems also catch "damages" / "damage"). Candidates are found through an inverted
+    index of stems, not by comparing every pair. The others are not embedded: their vectors stay
+    zero, so they align with nothing. Two claims that both state a checkable value of one kind
+    (a count of one noun class, an object of one verb, a duration, a condition) can conflict at
+    a lower similarity than alignment needs: for them the shared stems suffice, without the share.
+    This keeps the embedding cost to what a story needs."""
+    checks = [[_checkable(c.text) for c in cl] for cl in claims_per_article]
+    stems = [[{w[:STEM] for w in anchors(c.text, set())} for c in cl] for cl in claims_per_article]
+    owners: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for k, per in enumerate(stems):
+        for n, ws in enumerate(per):
             for w in ws:
-                owners[w].add(k)
-    return [sum(1 for w in ws if owners[w] - {k}) >= MIN_SHARED_WORDS
-            for k, per in enumerate(words) for ws in per]
+                owners[w].append((k, n))
+    keep = [[False] * len(per) for per in stems]
+    for k, per in enumerate(stems):
+        for n, ws in enumerate(per):
+            if keep[k][n]:
+                continue
+            shared: dict[tuple[int, int], int] = defaultdict(int)
+            for w in ws:
+                for other in owners[w]:
+                    if other[0] != k:
+                        shared[other] += 1
+            for (k2, n2), m in shared.items():
+                if m >= MIN_SHARED_STEMS and (m >= MIN_STEM_SHARE * min(len(ws), len(stems[k2][n2]))
+                                              or checks[k][n] & checks[k2][n2]):
+                    keep[k][n] = keep[k2][n2] = True
+                    break
+    return [x for per in keep for x in per]
+
+
+def embed_distinct(texts: list[str], embed_fn):
+    """``embed_fn(texts)``, each distinct text embedded once (copies repeat sentences)."""
+    import numpy as np
+
+    index: dict[str, int] = {}
+    rows = [index.setdefault(t, len(index)) for t in texts]
+    vecs = embed_fn(list(index))
+    return np.asarray(vecs)[np.asarray(rows, dtype=int)], len(index)
 
 
 def compare_story(story: dict, articles: list[Article], claims_by: dict[str, list[Claim]],
@@ -122,8 +166,8 @@ def compare_stage(analysis: Analysis, ctx: dict | None = None) -> None:
              for story, arts in plans if len(arts) > 1}
     texts = [c.text for story, arts in plans if len(arts) > 1
              for c, keep in zip((c for a in arts for c in claims_by[a.id]), masks[story["id"]]) if keep]
-    analysis.stats["compare_sentences_embedded"] = len(texts)
-    vecs = embed_fn(texts) if texts else None
+    vecs, distinct = embed_distinct(texts, embed_fn) if texts else (None, 0)
+    analysis.stats["compare_sentences_embedded"] = distinct
     lookups = {"reuse": analysis.reuse, "entities": _entity_spans(analysis.entities),
                "times": _by_article(analysis.times), "quotes": _by_article(analysis.quotes),
                "events": analysis.events}
