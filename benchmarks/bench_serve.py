@@ -31,7 +31,8 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]  # this checkout's rashomon, not an installed one
 from bench_store import build_base, generate  # noqa: E402
 
 
@@ -60,7 +61,7 @@ def start_server(db: str, port: int, cache: bool) -> tuple[subprocess.Popen, flo
     t = time.perf_counter()
     env = dict(os.environ, RASHOMON_SERVE_CACHE="4096" if cache else "0")
     proc = subprocess.Popen([sys.executable, "-m", "rashomon.cli", "serve", "--db", db, "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=ROOT)
     while True:
         if proc.poll() is not None:
             raise SystemExit(f"the server exited with {proc.returncode}; run `rashomon serve --db {db}` to see why")

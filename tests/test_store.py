@@ -1,5 +1,6 @@
 """The embedded store: one add equals analyze, re-adding is a no-op, later adds join what is
 stored, migrations, an interrupted corpus step completed by the next add. Our own example corpus."""
+import json
 import shutil
 from pathlib import Path
 
@@ -214,3 +215,42 @@ def test_store_story_dates_move_when_a_later_add_brings_an_earlier_date(dated_st
         batch = rashomon.analyze(dated_story)
         assert sorted(a.id for a in an.articles) == sorted(a.id for a in batch.articles)
         assert _times(an) == _times(batch)
+
+
+def _pages(s):
+    from rashomon.store.pages import read_page
+
+    return {k: json.loads(read_page(d)) for k, d in s.con.execute("SELECT key, data FROM story_pages").fetchall()}
+
+
+def test_store_story_pages_match_the_base_tables_after_incremental_adds(corpus, tmp_path):
+    """Every story's stored page equals the page computed afresh, after adds that join stored
+    stories, and no page is left for a story that is gone."""
+    from rashomon.store.pages import build_pages
+
+    with open_store(tmp_path / "pages.duckdb") as s:
+        s.add(sorted(corpus.glob("0[1-3]*")))
+        first = _pages(s)
+        s.add(corpus)
+        keys = [k for (k,) in s.con.execute("SELECT key FROM stories").fetchall()]
+        stored = _pages(s)
+        assert sorted(stored) == sorted(keys)
+        assert stored == build_pages(s.con, keys)
+        assert stored != first  # the second add changed pages
+        assert {p["story"]["id"] for p in stored.values()} == {st["id"] for st in s.stories()}
+
+
+def test_store_old_schema_upgrades_and_fills_story_pages(full_store, tmp_path):
+    from rashomon.store.pages import build_pages
+
+    path = tmp_path / "old.duckdb"
+    shutil.copy(full_store[0], path)
+    with open_store(path) as s:  # as a store written before migration 5
+        s.con.execute("DROP TABLE story_pages")
+        s.con.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
+    with pytest.raises(StoreError, match="open it once for writing"):
+        open_store(path, read_only=True)
+    with open_store(path) as s:
+        assert s.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == str(LATEST)
+        keys = [k for (k,) in s.con.execute("SELECT key FROM stories").fetchall()]
+        assert keys and _pages(s) == build_pages(s.con, keys)

@@ -19,7 +19,7 @@ from pathlib import Path
 from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader
 from starlette.exceptions import HTTPException
@@ -49,8 +49,9 @@ POST_BODY_DOC = {
 def create_app(store, *, token: str | None = None, index_path: str | None = None,
                max_body: int = MAX_BODY, cache_size: int | None = None) -> FastAPI:
     """The application over an open ``Store``; writes allowed only with ``token``. The search
-    index (``index_path``, default ``<db>.search.sqlite``) is brought up to date here; page data
-    is cached (``cache_size`` entries, default from ``RASHOMON_SERVE_CACHE``; see ``cache``)."""
+    index (``index_path``, default ``<db>.search.sqlite``) is brought up to date here; page and
+    JSON bodies are cached (``cache_size`` entries, default from ``RASHOMON_SERVE_CACHE``; see
+    ``cache``)."""
     app = FastAPI(title="rashomon", description="Stories, articles, quotes and entities of a rashomon store.",
                   docs_url=None, redoc_url=None)  # the docs UIs load assets from a CDN
     index = SearchIndex(index_path or store.path + ".search.sqlite")
@@ -68,25 +69,37 @@ def create_app(store, *, token: str | None = None, index_path: str | None = None
         return local.reader
 
     def twin(path: str, template: str, extras=None, **route):
-        """Register ``fn`` (returning a JSON-ready dict) at ``/api`` + path as JSON and at path as
-        the page ``template`` (which also gets ``extras(data)``). Both share the cached data."""
+        """Register ``fn`` (returning a JSON-ready dict, or JSON as bytes) at ``/api`` + path as JSON
+        and at path as the page ``template`` (which also gets ``extras(data)``). Both bodies are
+        cached, by kind, path and query."""
         def deco(fn):
-            def data_of(kwargs: dict) -> dict:
-                key = (path, tuple(sorted((k, v) for k, v in kwargs.items() if k != "request")))
-                return cache.get(key, lambda: fn(**kwargs))
+            def data_of(kwargs: dict):
+                data = fn(**kwargs)
+                return json.loads(data) if isinstance(data, bytes) else data
+
+            def json_body(kwargs: dict) -> bytes:
+                data = fn(**kwargs)
+                return data if isinstance(data, bytes) else JSONResponse(data).body
+
+            def key(kind: str, request: Request) -> tuple:
+                return kind, request.url.path, request.url.query
 
             @functools.wraps(fn)
             def as_json(**kwargs):
-                return JSONResponse(data_of(kwargs))
+                body = cache.get(key("json", kwargs["request"]), lambda: json_body(kwargs))
+                return Response(body, media_type="application/json")
 
             @functools.wraps(fn)
             def as_html(**kwargs):
-                data = data_of(kwargs)
                 request: Request = kwargs["request"]
-                api = "/api" + request.url.path + (f"?{request.url.query}" if request.url.query else "")
-                ctx = {"d": data, "x": extras(data) if extras else {}, "api_url": api,
-                       "request": request, "writable": bool(token)}
-                return HTMLResponse(env.get_template(template).render(ctx))
+
+                def render() -> bytes:
+                    data = data_of(kwargs)
+                    api = "/api" + request.url.path + (f"?{request.url.query}" if request.url.query else "")
+                    ctx = {"d": data, "x": extras(data) if extras else {}, "api_url": api,
+                           "request": request, "writable": bool(token)}
+                    return env.get_template(template).render(ctx).encode()
+                return HTMLResponse(cache.get(key("html", request), render))
 
             app.get("/api" + path, tags=["api"], **route)(as_json)
             app.get(path, tags=["pages"], response_class=HTMLResponse, **route)(as_html)
@@ -119,12 +132,10 @@ def create_app(store, *, token: str | None = None, index_path: str | None = None
                                 headers={"Retry-After": "10"})
         try:
             def add():
-                try:
+                with cache.writing():
                     res = run_add(store, files, labels)
                     res["indexed"] = index.sync(store.con)
                     return res
-                finally:
-                    cache.clear()
             result = await run_in_threadpool(add)
         finally:
             write_lock.release()

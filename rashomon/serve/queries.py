@@ -7,7 +7,8 @@ same database that sees every committed write, so each request thread keeps one 
 queries written here are the ones the pages need at scale: paged, filtered, and never loading
 article texts they do not show.
 
-Every method returns plain JSON-ready dicts and lists: they are the JSON twins of the pages.
+Every method returns plain JSON-ready dicts and lists, or the JSON itself (``story``, stored so):
+they are the JSON twins of the pages.
 """
 from __future__ import annotations
 
@@ -16,15 +17,10 @@ import json
 from collections import Counter, defaultdict
 
 from ..store import Store, StoreError
+from ..store.pages import ARTICLE_BRIEF, read_page
+from ..store.pages import brief as _brief
 
 PAGE_SIZE = 50
-ARTICLE_BRIEF = "SELECT id, title, outlet, published, published_basis, url, wire FROM articles"
-
-
-def _brief(row) -> dict:
-    aid, title, outlet, published, basis, url, wire = row
-    return {"id": aid, "title": title, "outlet": outlet, "published": published,
-            "published_basis": basis, "url": url, "wire": list(wire or [])}
 
 
 def _like(q: str) -> str:
@@ -76,29 +72,21 @@ class Reader:
     def _story_outlets(self, keys: list[int]) -> dict[int, list[str]]:
         if not keys:
             return {}
-        rows = self._all("WITH m AS (SELECT key, unnest(articles) AS aid FROM stories WHERE key = ANY($1)) "
-                         "SELECT m.key, list(DISTINCT a.outlet ORDER BY a.outlet) FROM m JOIN articles a "
-                         "ON a.id = m.aid WHERE a.outlet IS NOT NULL GROUP BY m.key", [keys])
+        rows = self._all("SELECT key, outlets FROM story_pages WHERE key IN (SELECT unnest($1))", [keys])
         return {k: list(v) for k, v in rows}
 
-    def story(self, story_id: str) -> dict:
-        """The Story dict with its articles (briefs), quotes, reuse pairs and storylines."""
-        try:
-            st = self.view.story(story_id)
-        except StoreError as e:
-            raise NotFound(str(e).split(": ", 1)[-1]) from None
-        ids = st["articles"]
-        briefs = {r[0]: _brief(r) for r in self._all(ARTICLE_BRIEF + " WHERE id = ANY($1)", [ids])}
-        articles = [briefs[a] for a in ids if a in briefs]
-        quotes = self.view.quotes(ids)
-        reuse = [json.loads(d) for (d,) in self._all(
-            "SELECT data FROM reuse WHERE a = ANY($1) AND b = ANY($1) ORDER BY lo, hi",
-            [ids])]
-        lines = [{"id": sid, "title": json.loads(d).get("title")} for sid, d in self._all(
-            "SELECT id, data FROM storylines WHERE list_contains(stories, ?)", [st["id"]])]
-        speakers = self._entity_names({q["speaker"] for q in quotes if q.get("speaker")})
-        return {"story": st, "articles": articles, "quotes": quotes, "reuse": reuse,
-                "storylines": lines, "speakers": speakers}
+    def story(self, story_id: str) -> bytes:
+        """The story page's data (``rashomon.store.pages``) as JSON (UTF-8): the Story dict (by id or
+        unique id prefix) with its articles (briefs), quotes, reuse pairs, storylines and the
+        speakers' names. One indexed lookup of the row ``add`` wrote."""
+        row = self.cur.execute("SELECT data FROM story_pages WHERE id = ?", [story_id]).fetchone()
+        if row is None:
+            keys = self._all("SELECT key FROM story_pages WHERE starts_with(id, ?) LIMIT 2", [story_id])
+            if len(keys) != 1:
+                raise NotFound(f"no story {story_id!r}" if not keys else
+                               f"{story_id!r} names more than one story; give more of the id")
+            row = self.cur.execute("SELECT data FROM story_pages WHERE key = ?", [keys[0][0]]).fetchone()
+        return read_page(row[0])
 
     def _entity_names(self, ids) -> dict[str, str]:
         if not ids:

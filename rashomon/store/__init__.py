@@ -15,7 +15,8 @@ How an ``add`` runs, so that a killed one leaves the store consistent:
    mentions, event mentions, story features; ``rashomon.store.annotate``);
 2. then one transaction for the corpus level over every ``pending`` article: stories, story
    dates, entities, quote speakers, events, storylines, loaded wording
-   (``rashomon.store.corpus``), and the articles turn ``done``.
+   (``rashomon.store.corpus``), the pages of the stories this changed (``rashomon.store.pages``),
+   and the articles turn ``done``.
 
 A process killed in step 1 loses at most the batch it was in (rolled back: it is new again for
 the next ``add``); killed in step 2, it leaves the articles ``pending``, and the next ``add`` (even
@@ -331,6 +332,7 @@ class Store:
         transaction. A no-op when nothing is pending."""
         from .corpus import (update_entities_events, update_stories, update_story_dates, update_story_sections,
                              update_storylines)
+        from .pages import story_keys, write_pages
 
         res = res or AddResult()
         con = self.con
@@ -348,10 +350,12 @@ class Store:
             t = res.tick("story_dates", t)
             update_entities_events(con, pending)
             t = res.tick("entities_events", t)
-            update_storylines(con, touched, old_ids, clusterer, self.articles)
+            lined = update_storylines(con, touched, old_ids, clusterer, self.articles)
             t = res.tick("storylines", t)
-            update_story_sections(con, touched, pending, self.articles)
+            compared = update_story_sections(con, touched, pending, self.articles)
             t = res.tick("compare", t)
+            write_pages(con, compared | story_keys(con, lined))
+            t = res.tick("pages", t)
             con.execute("UPDATE articles SET status = 'done' WHERE status = 'pending'")
             self._maybe_pause("corpus", len(pending))
             con.execute("COMMIT")

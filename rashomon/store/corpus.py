@@ -163,20 +163,21 @@ def update_entities_events(con, pending: Sequence[str]) -> None:
 
 
 def update_storylines(con, touched: set[int], old_ids: set[str], clusterer: StoryClusterer,
-                      load_articles: Callable[[list[str]], list[Article]]) -> None:
-    """Bring the storylines up to date around the touched stories (``rashomon.store.storylines``)."""
+                      load_articles: Callable[[list[str]], list[Article]]) -> set[str]:
+    """Bring the storylines up to date around the touched stories (``rashomon.store.storylines``);
+    return the ids of the stories in the storylines deleted or written."""
     from .storylines import update_storylines as update
 
-    update(con, touched, old_ids, clusterer, lambda ids: _features(con, ids), load_articles)
+    return update(con, touched, old_ids, clusterer, lambda ids: _features(con, ids), load_articles)
 
 
 def update_story_sections(con, touched: set[int], pending: Sequence[str],
-                          load_articles: Callable[[list[str]], list[Article]]) -> None:
+                          load_articles: Callable[[list[str]], list[Article]]) -> set[int]:
     """Loaded wording and the comparison (``rashomon.framing``, ``rashomon.compare``) for the
     stories whose evidence changed: every story touched by this add or holding a reuse partner
     of a pending article (story peers and reuse contrasts are what the loaded stage reads). Their
     articles' ``loaded`` and the stories' sections are rewritten; the other articles and stories
-    keep theirs."""
+    keep theirs. Returns the keys of those stories."""
     from ..compare import compare_stage
     from ..framing import loaded_stage
     from .entities import _entities_of
@@ -215,3 +216,4 @@ def update_story_sections(con, touched: set[int], pending: Sequence[str],
                 [[r[0] for r in rows], [dumps({k: st.get(k, []) for k in SECTIONS}) for st in sub.stories]])
     con.execute("UPDATE stories SET sections = n.sections FROM new_sections n WHERE stories.key = n.key")
     con.execute("DROP TABLE new_sections")
+    return {r[0] for r in rows}

@@ -1,8 +1,10 @@
 """The store's tables, as an ordered list of migrations keyed by schema version.
 
 ``MIGRATIONS[n]`` is ``(version, [SQL statements])``; opening a store applies, each in its own
-transaction, every step above the version recorded in ``meta`` (key ``schema_version``). A store
-written by a newer rashomon (a version above the last step known here) is refused, never altered.
+transaction, every step above the version recorded in ``meta`` (key ``schema_version``). A step
+may also hold a function of the connection, run in the same transaction (to fill a new table
+from the stored data). A store written by a newer rashomon (a version above the last step known
+here) is refused, never altered.
 
 JSON payloads are kept as JSON text (VARCHAR) and decoded in Python: the store needs no DuckDB
 extension beyond what the wheel ships. Per-article rows are written once, when the article is
@@ -13,9 +15,10 @@ from __future__ import annotations
 
 from .errors import StoreError
 from .entities import SCHEMA as ENTITY_TABLES
+from .pages import SCHEMA as PAGE_TABLES
 from .storylines import SCHEMA as STORYLINE_TABLES
 
-MIGRATIONS: list[tuple[int, list[str]]] = [
+MIGRATIONS: list[tuple[int, list]] = [  # SQL strings, or functions of the connection
     (1, [
         # status: 'pending' (per-article rows and reuse written, corpus stages not yet run for
         # it) or 'done'. seq: arrival order in the store (analysis order).
@@ -67,6 +70,9 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
     # entities by mention, the context index and which events each article reports
     # (rashomon.store.entities); filled from the JSON of older stores by the next add
     (4, ENTITY_TABLES),
+    # the story page's data, one JSON row per story, rewritten by each add for the stories it
+    # changes (rashomon.store.pages); filled for the stored stories here
+    (5, PAGE_TABLES),
 ]
 
 LATEST = MIGRATIONS[-1][0]
@@ -90,7 +96,10 @@ def migrate(con, path: str) -> int:
         con.execute("BEGIN TRANSACTION")
         try:
             for sql in statements:
-                con.execute(sql)
+                if callable(sql):
+                    sql(con)
+                else:
+                    con.execute(sql)
             con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(step)])
             con.execute("COMMIT")
         except Exception as e:

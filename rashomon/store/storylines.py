@@ -122,8 +122,9 @@ def _relink(con, keys: set[int], gap: int) -> None:
 def update_storylines(con, touched: set[int], old_ids: set[str], clusterer: StoryClusterer,
                       features: Callable[[list[str]], dict[str, ArticleFeatures]],
                       load_articles: Callable[[list[str]], list[Article]],
-                      gap: int = MAX_GAP_DAYS) -> None:
-    """Bring vectors, links and storylines up to date after the stories ``touched`` changed."""
+                      gap: int = MAX_GAP_DAYS) -> set[str]:
+    """Bring vectors, links and storylines up to date after the stories ``touched`` changed;
+    return the ids of the stories in the storylines deleted or written."""
     con.execute("DELETE FROM story_vec WHERE key NOT IN (SELECT key FROM stories)")
     con.execute("DELETE FROM story_terms WHERE key NOT IN (SELECT key FROM stories)")
     con.execute("DELETE FROM story_link WHERE key NOT IN (SELECT key FROM stories) "
@@ -132,7 +133,7 @@ def update_storylines(con, touched: set[int], old_ids: set[str], clusterer: Stor
         "SELECT key FROM stories WHERE key NOT IN (SELECT key FROM story_vec)").fetchall()}
     redo = set(touched) | missing
     if not redo:
-        return
+        return set()
     write_vectors(con, sorted(redo), clusterer, features, load_articles)
     # stories whose best parent may have changed: the redone ones, their children, and later
     # stories sharing a key term with a redone one
@@ -150,12 +151,12 @@ def update_storylines(con, touched: set[int], old_ids: set[str], clusterer: Stor
     old_parent = dict(con.execute("SELECT key, parent FROM story_link WHERE key IN (SELECT unnest($1))",
                                   [sorted(relink)]).fetchall())
     _relink(con, relink, gap)
-    _rebuild_lines(con, relink | set(old_parent.values()), old_ids)
+    return _rebuild_lines(con, relink | set(old_parent.values()), old_ids)
 
 
-def _rebuild_lines(con, seeds: set[int], old_ids: set[str]) -> None:
+def _rebuild_lines(con, seeds: set[int], old_ids: set[str]) -> set[str]:
     """Rewrite the storylines whose trees hold a story of ``seeds`` (or held a story id that
-    changed)."""
+    changed); return the ids of the stories in the storylines deleted or written."""
     parent = dict(con.execute("SELECT key, parent FROM story_link").fetchall())
     children: dict[int, list[int]] = {}
     for k, p in parent.items():
@@ -185,8 +186,11 @@ def _rebuild_lines(con, seeds: set[int], old_ids: set[str]) -> None:
         "SELECT key, parent, similarity, relation FROM story_link WHERE key IN (SELECT unnest($1))",
         [keys]).fetchall()}
     member_ids = {info[k][0] for k in keys if k in info}
-    stale = [sid for sid, stories in con.execute("SELECT id, stories FROM storylines").fetchall()
-             if member_ids.intersection(stories) or old_ids.intersection(stories)]
+    stale, affected = [], set()
+    for sid, stories in con.execute("SELECT id, stories FROM storylines").fetchall():
+        if member_ids.intersection(stories) or old_ids.intersection(stories):
+            stale.append(sid)
+            affected.update(stories)
     rows = []
     for members in trees.values():
         members = [k for k in members if k in info]
@@ -211,4 +215,5 @@ def _rebuild_lines(con, seeds: set[int], old_ids: set[str]) -> None:
         rows.append((line["id"], dumps(line), ids))
     con.execute("DELETE FROM storylines WHERE id IN (SELECT unnest($1))", [stale])
     bulk_insert(con, "storylines", ("id", "data", "stories"), rows)
+    return affected | {sid for row in rows for sid in row[2]}
 
