@@ -116,7 +116,7 @@ def build_base(db: str, inputs: Path, batch: int, *, chunk: int = 5000, sections
     ann.annotate = _cheap_annotate
     emb.embed = _cheap_embed
     if not sections:
-        corpus.update_story_sections = lambda *a, **k: None
+        corpus.update_story_sections = lambda *a, **k: set()  # no story compared
     parts = []
     with open(inputs, encoding="utf-8") as f:
         lines = f.readlines()
