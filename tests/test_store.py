@@ -254,3 +254,64 @@ def test_store_old_schema_upgrades_and_fills_story_pages(full_store, tmp_path):
         assert s.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == str(LATEST)
         keys = [k for (k,) in s.con.execute("SELECT key FROM stories").fetchall()]
         assert keys and _pages(s) == build_pages(s.con, keys)
+
+
+def _thread_corpus(path: Path) -> None:
+    """Fictional threads: each a run of stories months apart sharing the thread's words and
+    names, plus one-off stories; written to ``path`` as JSONL, in date order."""
+    import random
+    from datetime import date, timedelta
+
+    rng = random.Random(5)
+    syl = ["ka", "ro", "mi", "tan", "ve", "lo", "sar", "di", "nu", "pe", "zor", "al"]
+    word = lambda: "".join(rng.choice(syl) for _ in range(3))  # noqa: E731
+    common = [word() for _ in range(300)]
+    recs, day0 = [], date(2031, 1, 1)
+    for t in range(6):
+        names = [word().title() + " " + word().title() for _ in range(2)]
+        topic = [word() for _ in range(25)]
+        for k in range(rng.randint(1, 4)):
+            day = day0 + timedelta(days=t * 9 + k * 40)
+            for m in range(rng.randint(1, 2)):
+                sents = [" ".join([rng.choice(names)] + [rng.choice(topic if rng.random() < .5 else common)
+                                                         for _ in range(12)]).capitalize() + "."
+                         for _ in range(8)]
+                recs.append((day.isoformat(), {"id": f"t{t}-{k}-{m}", "title": f"{names[0]} {topic[k]}",
+                                               "outlet": f"Outlet {m}", "published": day.isoformat(),
+                                               "text": " ".join(sents)}))
+    recs.sort(key=lambda r: r[0])
+    path.write_text("".join(json.dumps(r) + "\n" for _, r in recs), encoding="utf-8")
+
+
+def test_store_storyline_links_after_many_adds_equal_a_full_relink(tmp_path, monkeypatch):
+    """Each add relinks only the stories it can affect; the links must be those a relink of
+    every stored story gives, whatever the order the articles came in."""
+    import random
+
+    from rashomon.store import storylines as store_lines
+
+    monkeypatch.setattr(store_corpus, "update_story_sections", lambda *a, **k: set())
+    src = tmp_path / "all.jsonl"
+    _thread_corpus(src)
+    lines = src.read_text(encoding="utf-8").splitlines(keepends=True)
+    # later stories first: an earlier story arriving later must become their parent
+    lines = sorted(lines, key=lambda ln: -json.loads(ln)["id"].count("-0-"))
+    later, rest = lines[len(lines) // 3:], lines[:len(lines) // 3]
+    random.Random(1).shuffle(later)
+    lines = later + rest
+    seen = 0
+    with open_store(tmp_path / "s.duckdb") as s:
+        for n, part in enumerate((lines[:8], lines[8:14], lines[14:20], lines[20:])):
+            f = tmp_path / f"part{n}.jsonl"
+            f.write_text("".join(part), encoding="utf-8")
+            s.add(f)
+            got = sorted(s.con.execute("SELECT * FROM story_link").fetchall())
+            keys = {k for (k,) in s.con.execute("SELECT key FROM stories").fetchall()}
+            s.con.execute("BEGIN TRANSACTION")
+            store_lines._relink(s.con, keys, set(), store_lines.MAX_GAP_DAYS)
+            want = sorted(s.con.execute("SELECT * FROM story_link").fetchall())
+            s.con.execute("ROLLBACK")
+            assert got == want, f"after add {n}"
+            seen = max(seen, len(got))
+        assert seen >= 4  # the threads were linked
+        assert len(s.con.execute("SELECT * FROM storylines").fetchall()) >= 2

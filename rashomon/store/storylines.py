@@ -24,10 +24,12 @@ import math
 from collections import Counter
 from collections.abc import Callable, Sequence
 
+import numpy as np
+
 from ..model import Article, content_id
 from ..stories import ArticleFeatures, StoryClusterer
 from ..stories.features import _day
-from ..stories.storylines import (MAX_GAP_DAYS, MIN_SIMILARITY, _cos, _unit, key_terms, relation,
+from ..stories.storylines import (MAX_GAP_DAYS, MIN_SIMILARITY, _unit, best_matches, key_terms, relation,
                                   relation_rates)
 from .rows import bulk_insert, dumps
 
@@ -78,45 +80,88 @@ def write_vectors(con, keys: Sequence[int], clusterer: StoryClusterer,
 
 
 def _vec(con, keys) -> dict[int, tuple]:
+    """``key -> (start_day, end_day, vw, vn, rates, key_terms)`` of these stories."""
+    con.execute("CREATE OR REPLACE TEMP TABLE vk AS SELECT unnest($1) AS key", [sorted(keys)])
+    terms = dict(con.execute("SELECT t.key, list(t.term) FROM story_terms t JOIN vk USING (key) "
+                             "GROUP BY t.key").fetchall())
     out = {}
     for key, s, e, vw, vn, rates in con.execute(
-            "SELECT key, start_day, end_day, vw, vn, rates FROM story_vec WHERE key IN (SELECT unnest($1))",
-            [sorted(keys)]).fetchall():
-        out[key] = (s, e, json.loads(vw), json.loads(vn), json.loads(rates))
+            "SELECT v.key, start_day, end_day, vw, vn, rates FROM story_vec v JOIN vk USING (key)").fetchall():
+        out[key] = (s, e, json.loads(vw), json.loads(vn), json.loads(rates), terms.get(key, []))
+    con.execute("DROP TABLE vk")
     return out
 
 
-def _relink(con, keys: set[int], gap: int) -> None:
-    """Find the parent of each story in ``keys`` among the stories sharing a key term with it."""
-    con.execute("CREATE OR REPLACE TEMP TABLE q AS SELECT unnest($1) AS key", [sorted(keys)])
-    pairs = con.execute(
-        "SELECT DISTINCT q.key, c.key FROM q JOIN story_terms qt ON qt.key = q.key "
-        "JOIN story_terms c ON c.term = qt.term AND c.key <> q.key").fetchall()
+def _order(vec: dict[int, tuple]) -> list[int]:
+    """Dated stories in the batch stage's order (by start; the later of equal matches wins)."""
+    return sorted((k for k, v in vec.items() if v[0] is not None and v[1] is not None), key=lambda k: (vec[k][0], k))
+
+
+def _links(vec: dict[int, tuple], queries: list[int], cands: list[int], allowed) -> list[tuple]:
+    """``(query, candidate index or None, similarity)`` for the queries, the best of ``cands``."""
+    qs = [vec[k] for k in queries]
+    cs = [vec[k] for k in cands]
+    found = best_matches([(v[2], v[3]) for v in qs], [(v[2], v[3]) for v in cs], [v[5] for v in qs],
+                         [v[5] for v in cs], allowed, MIN_SIMILARITY)
+    return [(q, b, sim) for q, (b, sim) in zip(queries, found)]
+
+
+def _date_mask(vec, queries: list[int], cands: list[int], gap: int):
+    """``allowed`` for ``best_matches``: a candidate ended before the query began, within the
+    gap (any dated candidate for an undated query)."""
+    qs = np.array([np.nan if vec[k][0] is None else vec[k][0] for k in queries], dtype=np.float64)
+    ce = np.array([vec[k][1] for k in cands], dtype=np.float64)
+
+    def allowed(rows: range) -> np.ndarray:
+        s = qs[rows.start:rows.stop, None]
+        return np.isnan(s) | ((ce[None, :] < s) & (s - ce[None, :] <= gap))
+    return allowed
+
+
+def _relink(con, full: set[int], redo: set[int], gap: int) -> set[int]:
+    """Find the parent of each story of ``full`` among the stories sharing a key term with it;
+    and for every later story sharing a key term with a story of ``redo`` (whose vector
+    changed), whether that one is now a better parent than its own. Returns the stories whose
+    link was (re)written."""
+    con.execute("CREATE OR REPLACE TEMP TABLE q AS SELECT unnest($1) AS key", [sorted(full)])
+    near = {k for (k,) in con.execute(
+        "SELECT DISTINCT key FROM story_terms WHERE term IN "
+        "(SELECT t.term FROM story_terms t JOIN q USING (key))").fetchall()}
     con.execute("DROP TABLE q")
-    vec = _vec(con, keys | {c for _q, c in pairs})
-    cands: dict[int, list[int]] = {}
-    for q, c in pairs:
-        cands.setdefault(q, []).append(c)
+    vec = _vec(con, near | full)
+    cands = _order(vec)
+    queries = sorted(k for k in full if k in vec)
     links = []
-    for q in sorted(keys):
-        if q not in vec:
-            continue
-        qs, _qe, qw, qn, qr = vec[q]
-        best, best_sim = None, MIN_SIMILARITY
-        # in the batch stage's order (by start), the later of equal matches winning as there
-        for c in sorted(cands.get(q, ()), key=lambda c: (vec[c][0] is None, vec[c][0] or 0, c)):
-            cs, ce, cw, cn, _cr = vec[c]
-            if cs is None or ce is None:
-                continue  # undated stories are never parents
-            if qs is not None and not (ce < qs and qs - ce <= gap):
-                continue
-            sim = 0.5 * _cos(qw, cw) + 0.5 * _cos(qn, cn)
-            if sim >= best_sim:
-                best, best_sim = c, sim
-        if best is not None:
-            links.append((q, best, round(best_sim, 3), relation(vec[best][4], qr)))
-    con.execute("DELETE FROM story_link WHERE key IN (SELECT unnest($1))", [sorted(keys)])
-    bulk_insert(con, "story_link", ("key", "parent", "similarity", "relation"), links)
+    for q, b, sim in _links(vec, queries, cands, _date_mask(vec, queries, cands, gap)):
+        if b is not None:
+            links.append((q, cands[b], sim))
+    # later stories: their best parent among the unchanged stories is their current one, so
+    # only the changed stories can take its place
+    later = sorted(k for k in near - full if k in vec)
+    current = {k: p for k, p in con.execute(
+        "SELECT key, parent FROM story_link WHERE key IN (SELECT unnest($1))", [later]).fetchall()}
+    changed = [k for k in cands if k in redo]
+    rank = {k: n for n, k in enumerate(cands)}
+    if later and changed:
+        parents = sorted({p for p in current.values() if p in vec}, key=rank.__getitem__)
+        pool = sorted(set(changed) | set(parents), key=rank.__getitem__)
+        pos = {k: n for n, k in enumerate(pool)}
+        mine = np.zeros((len(later), len(pool)), dtype=bool)
+        for r, k in enumerate(later):
+            for c in changed:
+                mine[r, pos[c]] = True
+            if current.get(k) in pos:
+                mine[r, pos[current[k]]] = True
+        dates = _date_mask(vec, later, pool, gap)
+        for q, b, sim in _links(vec, later, pool, lambda rows: mine[rows.start:rows.stop] & dates(rows)):
+            new = pool[b] if b is not None else None
+            if new != current.get(q):
+                links.append((q, new, sim))
+    written = {q for q, _p, _s in links} | set(queries)
+    rows = [(q, p, round(sim, 3), relation(vec[p][4], vec[q][4])) for q, p, sim in links if p is not None]
+    con.execute("DELETE FROM story_link WHERE key IN (SELECT unnest($1))", [sorted(written)])
+    bulk_insert(con, "story_link", ("key", "parent", "similarity", "relation"), rows)
+    return written
 
 
 def update_storylines(con, touched: set[int], old_ids: set[str], clusterer: StoryClusterer,
@@ -125,6 +170,8 @@ def update_storylines(con, touched: set[int], old_ids: set[str], clusterer: Stor
                       gap: int = MAX_GAP_DAYS) -> set[str]:
     """Bring vectors, links and storylines up to date after the stories ``touched`` changed;
     return the ids of the stories in the storylines deleted or written."""
+    orphans = {k for (k,) in con.execute(
+        "SELECT key FROM story_link WHERE parent NOT IN (SELECT key FROM stories)").fetchall()}
     con.execute("DELETE FROM story_vec WHERE key NOT IN (SELECT key FROM stories)")
     con.execute("DELETE FROM story_terms WHERE key NOT IN (SELECT key FROM stories)")
     con.execute("DELETE FROM story_link WHERE key NOT IN (SELECT key FROM stories) "
@@ -135,23 +182,15 @@ def update_storylines(con, touched: set[int], old_ids: set[str], clusterer: Stor
     if not redo:
         return set()
     write_vectors(con, sorted(redo), clusterer, features, load_articles)
-    # stories whose best parent may have changed: the redone ones, their children, and later
-    # stories sharing a key term with a redone one
-    con.execute("CREATE OR REPLACE TEMP TABLE r AS SELECT unnest($1) AS key", [sorted(redo)])
-    later = {k for (k,) in con.execute(
-        "SELECT DISTINCT c.key FROM r JOIN story_terms rt ON rt.key = r.key "
-        "JOIN story_terms c ON c.term = rt.term AND c.key <> r.key "
-        "JOIN story_vec rv ON rv.key = r.key JOIN story_vec cv ON cv.key = c.key "
-        "WHERE rv.end_day IS NOT NULL AND (cv.start_day IS NULL OR "
-        "(cv.start_day > rv.end_day AND cv.start_day - rv.end_day <= ?))", [gap]).fetchall()}
+    # stories whose best parent may have changed: the redone ones and their children (relinked
+    # in full), stories that lost their parent, and later stories sharing a key term with a
+    # redone one (a redone story may now beat their parent)
     children = {k for (k,) in con.execute(
-        "SELECT key FROM story_link WHERE parent IN (SELECT key FROM r)").fetchall()}
-    con.execute("DROP TABLE r")
-    relink = redo | later | children
-    old_parent = dict(con.execute("SELECT key, parent FROM story_link WHERE key IN (SELECT unnest($1))",
-                                  [sorted(relink)]).fetchall())
-    _relink(con, relink, gap)
-    return _rebuild_lines(con, relink | set(old_parent.values()), old_ids)
+        "SELECT key FROM story_link WHERE parent IN (SELECT unnest($1))", [sorted(redo)]).fetchall()}
+    full = redo | children | orphans
+    old_parent = dict(con.execute("SELECT key, parent FROM story_link").fetchall())
+    written = _relink(con, full, redo, gap)
+    return _rebuild_lines(con, written | {old_parent[k] for k in written if k in old_parent}, old_ids)
 
 
 def _rebuild_lines(con, seeds: set[int], old_ids: set[str]) -> set[str]:
