@@ -20,6 +20,7 @@ import json
 import os
 import random
 import resource
+import shutil
 import subprocess
 import sys
 import time
@@ -154,6 +155,9 @@ def main() -> None:
     p.add_argument("--new", type=int, default=1000)
     p.add_argument("--db", default="/tmp/rashomon-bench-store.duckdb")
     p.add_argument("--work", default="/tmp/rashomon-bench-store")
+    p.add_argument("--keep-base", metavar="FILE",
+                   help="keep a copy of the built base here and, when it exists, start from it instead of "
+                        "building (to measure the add again on the same base)")
     p.add_argument("--measure", nargs=2, metavar=("DB", "INPUT"), help=argparse.SUPPRESS)
     a = p.parse_args()
     if a.measure:
@@ -168,7 +172,14 @@ def main() -> None:
     for suffix in ("", ".wal"):
         if os.path.exists(a.db + suffix):
             os.remove(a.db + suffix)
-    built = build_base(a.db, base_in, 2000, sections=False)
+    if a.keep_base and os.path.exists(a.keep_base):
+        shutil.copyfile(a.keep_base, a.db)
+        built = 0.0
+        print(f"base: copied from {a.keep_base}")
+    else:
+        built = build_base(a.db, base_in, 2000, sections=False)
+        if a.keep_base:
+            shutil.copyfile(a.db, a.keep_base)
     size0 = os.path.getsize(a.db)
     print(f"base: {a.base} articles added in {built:.0f} s (cheap annotations); store {size0 / 1e6:.1f} MB")
     out = subprocess.run([sys.executable, __file__, "--measure", a.db, str(new_in)],

@@ -245,8 +245,9 @@ def test_store_old_schema_upgrades_and_fills_story_pages(full_store, tmp_path):
 
     path = tmp_path / "old.duckdb"
     shutil.copy(full_store[0], path)
-    with open_store(path) as s:  # as a store written before migration 5
+    with open_store(path) as s:  # as a store written before migrations 5 and 6
         s.con.execute("DROP TABLE story_pages")
+        s.con.execute("ALTER TABLE story_state DROP COLUMN last_day")
         s.con.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
     with pytest.raises(StoreError, match="open it once for writing"):
         open_store(path, read_only=True)
@@ -254,6 +255,9 @@ def test_store_old_schema_upgrades_and_fills_story_pages(full_store, tmp_path):
         assert s.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == str(LATEST)
         keys = [k for (k,) in s.con.execute("SELECT key FROM stories").fetchall()]
         assert keys and _pages(s) == build_pages(s.con, keys)
+        last = dict(s.con.execute("SELECT key, last_day FROM story_state").fetchall())
+        assert last == {k: json.loads(d)["last"] for k, d in s.con.execute("SELECT key, data FROM story_state").fetchall()}
+        assert any(v is not None for v in last.values())
 
 
 def _thread_corpus(path: Path) -> None:
@@ -315,3 +319,34 @@ def test_store_storyline_links_after_many_adds_equal_a_full_relink(tmp_path, mon
             seen = max(seen, len(got))
         assert seen >= 4  # the threads were linked
         assert len(s.con.execute("SELECT * FROM storylines").fetchall()) >= 2
+
+
+def test_store_add_restores_only_the_stories_an_article_can_join(tmp_path, monkeypatch):
+    """An add of dated articles restores the clusterer's active stories only; the stories it
+    gives are those of a clusterer restored whole."""
+    from rashomon.stories.stage import arrival_order
+
+    monkeypatch.setattr(store_corpus, "update_story_sections", lambda *a, **k: set())
+    src = tmp_path / "all.jsonl"
+    _thread_corpus(src)
+    lines = src.read_text(encoding="utf-8").splitlines(keepends=True)
+    first, second = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    first.write_text("".join(lines[:-6]), encoding="utf-8")
+    second.write_text("".join(lines[-6:]), encoding="utf-8")
+    with open_store(tmp_path / "s.duckdb") as s:
+        s.add(first)
+        stored = s.con.execute("SELECT count(*) FROM story_state").fetchone()[0]
+        part = store_corpus.load_clusterer(s.con, undated=False)
+        whole = store_corpus.load_clusterer(s.con, undated=True)
+        assert 0 < len(part.stories) < stored == len(whole.stories)
+        ids = [a for (a,) in s.con.execute("SELECT id FROM articles").fetchall()]
+        s.add(second)
+        new = [a for (a,) in s.con.execute("SELECT id FROM articles").fetchall() if a not in ids]
+        feats = store_corpus._features(s.con, new)
+        for f in arrival_order(feats[a] for a in new):
+            whole.count(f)
+        for f in arrival_order(feats[a] for a in new):
+            whole.add(f, count=False)
+        want = {k: sorted(st.articles) for k, st in whole.stories.items()}
+        got = {k: sorted(a) for k, a in s.con.execute("SELECT key, articles FROM stories").fetchall()}
+        assert got == want

@@ -39,12 +39,24 @@ def _features(con, ids: Sequence[str]) -> dict[str, ArticleFeatures]:
     return {aid: ArticleFeatures(**json.loads(d)) for aid, d in rows}
 
 
-def load_clusterer(con) -> StoryClusterer | None:
+def load_clusterer(con, *, undated: bool = True) -> StoryClusterer | None:
+    """The clusterer as the last add left it. Only the stories a new article can join are
+    restored: those still in its index (undated, or whose last day is within ``max_gap_days``
+    of the latest day seen; the others are retired for good, since the latest day only grows),
+    and the retired ones too when ``undated`` (an undated article consults the archive). The
+    result of adding to it is the same as with every story restored; the cost of an add no
+    longer grows with the stories stored."""
     row = con.execute("SELECT value FROM meta WHERE key = 'clusterer'").fetchone()
     if row is None:
         return None
     state = json.loads(row[0])
-    state["stories"] = [json.loads(d) for (d,) in con.execute("SELECT data FROM story_state ORDER BY key").fetchall()]
+    latest, gap = state.get("latest_day"), state["weights"]["max_gap_days"]
+    if undated or latest is None:
+        rows = con.execute("SELECT data FROM story_state ORDER BY key").fetchall()
+    else:
+        rows = con.execute("SELECT data FROM story_state WHERE last_day IS NULL OR last_day >= ? ORDER BY key",
+                           [latest - gap]).fetchall()
+    state["stories"] = [json.loads(d) for (d,) in rows]
     return StoryClusterer.from_state(state)
 
 
@@ -60,12 +72,12 @@ def update_stories(con, pending: Sequence[str]) -> tuple[set[int], set[str], Sto
     missing = [a for a in pending if a not in feats]
     if missing:
         raise RuntimeError(f"story features missing for pending articles {missing[:5]}")
-    clusterer = load_clusterer(con) or StoryClusterer()
+    clusterer = load_clusterer(con, undated=any(feats[a].day is None for a in pending)) or StoryClusterer()
     ordered = arrival_order(feats[a] for a in pending)
     for f in ordered:
         clusterer.count(f)
     touched = {clusterer.add(f, count=False) for f in ordered}
-    state = clusterer.to_state()
+    state = clusterer.to_state(stories=touched)
     con.execute("INSERT OR REPLACE INTO meta VALUES ('clusterer', ?)",
                 [dumps({k: state[k] for k in STORY_GLOBAL})])
     by_key = {s["key"]: s for s in state["stories"]}
@@ -75,7 +87,8 @@ def update_stories(con, pending: Sequence[str]) -> tuple[set[int], set[str], Sto
     con.execute("DELETE FROM story_state WHERE key IN (SELECT unnest($1))", [keys])
     con.execute("DELETE FROM stories WHERE key IN (SELECT unnest($1))", [keys])
     con.execute("DELETE FROM story_articles WHERE story IN (SELECT unnest($1))", [keys])
-    bulk_insert(con, "story_state", ("key", "data"), [(k, dumps(by_key[k])) for k in keys])
+    bulk_insert(con, "story_state", ("key", "data", "last_day"),
+                [(k, dumps(by_key[k]), by_key[k]["last"]) for k in keys])
     members_all = [a for k in keys for a in by_key[k]["articles"]]
     known = {**_features(con, [a for a in members_all if a not in feats]), **feats}
     rows, links = [], []

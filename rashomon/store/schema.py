@@ -18,6 +18,17 @@ from .entities import SCHEMA as ENTITY_TABLES
 from .pages import SCHEMA as PAGE_TABLES
 from .storylines import SCHEMA as STORYLINE_TABLES
 
+def _fill_last_day(con) -> None:
+    import json
+
+    rows = [(json.loads(d)["last"], k) for k, d in con.execute("SELECT key, data FROM story_state").fetchall()]
+    if rows:
+        con.execute("CREATE TEMP TABLE fill_last AS SELECT unnest($1) AS key, unnest($2) AS last_day",
+                    [[k for _d, k in rows], [d for d, _k in rows]])
+        con.execute("UPDATE story_state SET last_day = f.last_day FROM fill_last f WHERE story_state.key = f.key")
+        con.execute("DROP TABLE fill_last")
+
+
 MIGRATIONS: list[tuple[int, list]] = [  # SQL strings, or functions of the connection
     (1, [
         # status: 'pending' (per-article rows and reuse written, corpus stages not yet run for
@@ -73,6 +84,9 @@ MIGRATIONS: list[tuple[int, list]] = [  # SQL strings, or functions of the conne
     # the story page's data, one JSON row per story, rewritten by each add for the stories it
     # changes (rashomon.store.pages); filled for the stored stories here
     (5, PAGE_TABLES),
+    # each story's last day beside its clusterer state: an add restores only the stories an
+    # article can still join (rashomon.store.corpus.load_clusterer)
+    (6, ["ALTER TABLE story_state ADD COLUMN last_day INTEGER", _fill_last_day]),
 ]
 
 LATEST = MIGRATIONS[-1][0]

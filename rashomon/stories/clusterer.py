@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -259,10 +259,12 @@ class StoryClusterer:
         self._reindex(st)
 
     # -- state
-    def to_state(self) -> dict:
+    def to_state(self, stories: Iterable[int] | None = None) -> dict:
+        """The state as plain data; ``stories``: only these stories' (all when None)."""
+        keep = self.stories.values() if stories is None else (self.stories[k] for k in sorted(stories))
         return {"weights": self.weights, "n_docs": self.n_docs,
                 "df": {f: dict(self.df[f]) for f in FAMILIES},
-                "stories": [s.to_state() for s in self.stories.values()],
+                "stories": [s.to_state() for s in keep],
                 "next_key": self.next_key, "arrivals": self.arrivals,
                 "latest_day": self.latest_day}
 
