@@ -40,7 +40,12 @@ def build(db: str, n: int) -> None:
     inputs = Path(db + ".jsonl")
     end = date(2024, 12, 31)
     generate(inputs, n, 1, end - timedelta(days=730), 700, "base")
-    seconds = build_base(db, inputs, 2000)
+    part = db + ".building"  # renamed when complete: a killed build is not taken for a store
+    for suffix in ("", ".wal"):
+        if os.path.exists(part + suffix):
+            os.remove(part + suffix)
+    seconds = build_base(part, inputs, 2000)
+    os.replace(part, db)
     inputs.unlink()
     print(f"built {db}: {n} articles in {seconds:.0f} s", flush=True)
 
