@@ -124,9 +124,21 @@ def _relink(con, full: set[int], redo: set[int], gap: int) -> set[int]:
     changed), whether that one is now a better parent than its own. Returns the stories whose
     link was (re)written."""
     con.execute("CREATE OR REPLACE TEMP TABLE q AS SELECT unnest($1) AS key", [sorted(full)])
+    # only stories that can be a parent of a query (dated, ended before it began, within the
+    # gap) or a later story a changed one can become the parent of (begun after it ended)
+    lo_start, hi_start, undated_q = con.execute(
+        "SELECT min(start_day), max(start_day), bool_or(start_day IS NULL) FROM story_vec JOIN q USING (key)").fetchone()
+    first_end = con.execute("SELECT min(end_day) FROM story_vec WHERE key IN (SELECT unnest($1))",
+                            [sorted(redo)]).fetchone()[0]
+    if undated_q or lo_start is None:
+        parent_ok, args = "v.end_day IS NOT NULL", []
+    else:
+        parent_ok, args = "(v.end_day < ? AND v.end_day >= ?)", [hi_start, lo_start - gap]
+    later_ok = "FALSE" if first_end is None else "(v.start_day IS NULL OR v.start_day > ?)"
     near = {k for (k,) in con.execute(
-        "SELECT DISTINCT key FROM story_terms WHERE term IN "
-        "(SELECT t.term FROM story_terms t JOIN q USING (key))").fetchall()}
+        "SELECT DISTINCT t.key FROM story_terms t JOIN story_vec v USING (key) WHERE t.term IN "
+        "(SELECT t.term FROM story_terms t JOIN q USING (key)) AND (" + parent_ok + " OR " + later_ok + ")",
+        args + ([] if first_end is None else [first_end])).fetchall()}
     con.execute("DROP TABLE q")
     vec = _vec(con, near | full)
     cands = _order(vec)
@@ -137,7 +149,8 @@ def _relink(con, full: set[int], redo: set[int], gap: int) -> set[int]:
             links.append((q, cands[b], sim))
     # later stories: their best parent among the unchanged stories is their current one, so
     # only the changed stories can take its place
-    later = sorted(k for k in near - full if k in vec)
+    later = sorted(k for k in near - full if k in vec and (
+        vec[k][0] is None or (first_end is not None and vec[k][0] > first_end)))
     current = {k: p for k, p in con.execute(
         "SELECT key, parent FROM story_link WHERE key IN (SELECT unnest($1))", [later]).fetchall()}
     changed = [k for k in cands if k in redo]
