@@ -15,7 +15,8 @@ Variants: torch-{fp32,bf16}-t{1,2}[-bsN] (sentence-transformers, N = batch size,
 fp32-t2 is what embed.py did before), torch-int8-t2 (torch dynamic int8 quantization of the
 Linear layers), and, if onnxruntime / openvino are installed, ort-{fp32,int8}-t{1,2} and
 ov-{f32,bf16}-t{1,2} on an ONNX export made once into a temporary folder (ort-int8 is
-onnxruntime's quantize_dynamic, per channel, of the MatMuls).
+onnxruntime's quantize_dynamic, per channel, of the MatMuls). Those two are no dependencies of
+rashomon: ``python3 -m pip install onnxruntime onnx openvino`` to run them.
 """
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ import os
 import sys
 import tempfile
 import time
+import warnings
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -63,6 +65,8 @@ def torch_variant(prec: str, threads: int, bs: int):
 
     if prec == "int8":
         import copy
+
+        warnings.filterwarnings("ignore", category=DeprecationWarning)  # torch.ao's notice
 
         m = copy.deepcopy(model("float32"))
         m[0].model = torch.ao.quantization.quantize_dynamic(m[0].model, {torch.nn.Linear},
