@@ -122,7 +122,7 @@ def _relink(con, full: set[int], redo: set[int], gap: int) -> set[int]:
     """Find the parent of each story of ``full`` among the stories sharing a key term with it;
     and for every later story sharing a key term with a story of ``redo`` (whose vector
     changed), whether that one is now a better parent than its own. Returns the stories whose
-    link was (re)written."""
+    link was (re)written, with the parents they had before."""
     con.execute("CREATE OR REPLACE TEMP TABLE q AS SELECT unnest($1) AS key", [sorted(full)])
     # only stories that can be a parent of a query (dated, ended before it began, within the
     # gap) or a later story a changed one can become the parent of (begun after it ended)
@@ -172,9 +172,11 @@ def _relink(con, full: set[int], redo: set[int], gap: int) -> set[int]:
                 links.append((q, new, sim))
     written = {q for q, _p, _s in links} | set(queries)
     rows = [(q, p, round(sim, 3), relation(vec[p][4], vec[q][4])) for q, p, sim in links if p is not None]
+    before = {p for (p,) in con.execute("SELECT parent FROM story_link WHERE key IN (SELECT unnest($1))",
+                                        [sorted(written)]).fetchall()}
     con.execute("DELETE FROM story_link WHERE key IN (SELECT unnest($1))", [sorted(written)])
     bulk_insert(con, "story_link", ("key", "parent", "similarity", "relation"), rows)
-    return written
+    return written | before
 
 
 def update_storylines(con, touched: set[int], old_ids: set[str], clusterer: StoryClusterer,
@@ -201,9 +203,7 @@ def update_storylines(con, touched: set[int], old_ids: set[str], clusterer: Stor
     children = {k for (k,) in con.execute(
         "SELECT key FROM story_link WHERE parent IN (SELECT unnest($1))", [sorted(redo)]).fetchall()}
     full = redo | children | orphans
-    old_parent = dict(con.execute("SELECT key, parent FROM story_link").fetchall())
-    written = _relink(con, full, redo, gap)
-    return _rebuild_lines(con, written | {old_parent[k] for k in written if k in old_parent}, old_ids)
+    return _rebuild_lines(con, _relink(con, full, redo, gap), old_ids)
 
 
 def _rebuild_lines(con, seeds: set[int], old_ids: set[str]) -> set[str]:
