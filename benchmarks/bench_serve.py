@@ -15,6 +15,11 @@ figures are printed: first with the server's page cache off (``RASHOMON_SERVE_CA
 request queries the store), then on (the cache the server uses by default; the warm-up and the
 200 story pages drawn fill it, so these figures are mostly hits). The client shares the machine with the server: on a 2-core box it takes a
 good part of one core, so the figures are a floor.
+
+``--base-from FILE`` starts from a copy of a base kept by ``bench_store.py --keep-base`` instead of
+building one. That base has no story comparison (``sections=False``); before serving, the
+comparison and the pages of the stories the benchmark requests are computed (with the same cheap
+embeddings), so the pages served are as full as in a store built with it.
 """
 from __future__ import annotations
 
@@ -50,11 +55,41 @@ def build(db: str, n: int) -> None:
     print(f"built {db}: {n} articles in {seconds:.0f} s", flush=True)
 
 
+def from_base(base: str, db: str, n_targets: int, rng_seed: int) -> None:
+    """Copy ``base`` to ``db`` and compute the comparison and pages of the stories ``targets``
+    will draw with ``random.Random(rng_seed)``."""
+    import shutil
+
+    import rashomon.compare.embed as emb
+    from bench_store import _cheap_embed
+    from rashomon.store import open_store
+    from rashomon.store.corpus import update_story_sections
+    from rashomon.store.pages import write_pages
+
+    part = db + ".building"
+    shutil.copyfile(base, part)
+    emb.embed = _cheap_embed
+    t = time.perf_counter()
+    with open_store(part) as s:
+        ids = [r[0] for r in s.con.execute("SELECT id FROM stories ORDER BY id").fetchall()]
+        want = random.Random(rng_seed).sample(ids, min(n_targets, len(ids)))
+        keys = {k for (k,) in s.con.execute("SELECT key FROM stories WHERE id IN (SELECT unnest($1))",
+                                            [want]).fetchall()}
+        s.con.execute("BEGIN TRANSACTION")
+        compared = update_story_sections(s.con, keys, [], s.articles)
+        write_pages(s.con, compared)
+        s.con.execute("COMMIT")
+        s.con.execute("CHECKPOINT")
+    os.replace(part, db)
+    print(f"{db}: copied from {base}; {len(compared)} requested stories compared in "
+          f"{time.perf_counter() - t:.0f} s", flush=True)
+
+
 def targets(db: str, rng: random.Random) -> dict[str, list[str]]:
     from rashomon.store import open_store
 
     with open_store(db, read_only=True) as s:
-        stories = [r[0] for r in s.con.execute("SELECT id FROM stories").fetchall()]
+        stories = [r[0] for r in s.con.execute("SELECT id FROM stories ORDER BY id").fetchall()]
         titles = [r[0] for r in s.con.execute("SELECT title FROM articles USING SAMPLE 500 ROWS").fetchall()]
     words = [w for t in titles for w in (t or "").split() if w[:1].isupper()]
     return {"story list": ["/stories"],
@@ -119,9 +154,12 @@ def main() -> None:
     p.add_argument("--requests", type=int, default=2000, help="requests per endpoint")
     p.add_argument("--concurrency", type=int, default=8, help="client threads")
     p.add_argument("--port", type=int, default=8765)
+    p.add_argument("--base-from", metavar="FILE", help="start from a copy of this bench_store base (see above)")
     a = p.parse_args()
     db = a.db or f"/tmp/rashomon-bench-serve-{a.articles}.duckdb"
-    if not os.path.exists(db):
+    if a.base_from:
+        from_base(a.base_from, db, 200, 7)
+    elif not os.path.exists(db):
         build(db, a.articles)
     from rashomon.store import open_store
 
