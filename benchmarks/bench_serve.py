@@ -43,8 +43,7 @@ from bench_store import build_base, generate  # noqa: E402
 
 def build(db: str, n: int) -> None:
     inputs = Path(db + ".jsonl")
-    end = date(2024, 12, 31)
-    generate(inputs, n, 1, end - timedelta(days=730), 700, "base")
+    generate(inputs, n)
     part = db + ".building"  # renamed when complete: a killed build is not taken for a store
     for suffix in ("", ".wal"):
         if os.path.exists(part + suffix):

@@ -245,7 +245,8 @@ def test_store_old_schema_upgrades_and_fills_story_pages(full_store, tmp_path):
 
     path = tmp_path / "old.duckdb"
     shutil.copy(full_store[0], path)
-    with open_store(path) as s:  # as a store written before migrations 5 and 6
+    with open_store(path) as s:  # as a store written before migrations 5 to 7
+        s.con.execute("DROP TABLE sentence_vectors")
         s.con.execute("DROP TABLE story_pages")
         s.con.execute("ALTER TABLE story_state DROP COLUMN last_day")
         s.con.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
@@ -350,3 +351,101 @@ def test_store_add_restores_only_the_stories_an_article_can_join(tmp_path, monke
         want = {k: sorted(st.articles) for k, st in whole.stories.items()}
         got = {k: sorted(a) for k, a in s.con.execute("SELECT key, articles FROM stories").fetchall()}
         assert got == want
+
+
+def _bag_embed(texts, dims=64):
+    """A deterministic stand-in for the sentence model: unit vectors of hashed words."""
+    import zlib
+
+    import numpy as np
+
+    out = np.zeros((len(texts), dims), dtype="float32")
+    for i, t in enumerate(texts):
+        for w in t.lower().split():
+            out[i, zlib.crc32(w.encode()) % dims] += 1.0
+    return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9)
+
+
+def _sections(s) -> dict:
+    return {i: json.loads(d) for i, d in s.con.execute("SELECT id, sections FROM stories").fetchall()}
+
+
+def test_store_vector_cache_embeds_each_sentence_once_and_changes_no_result(corpus, tmp_path, monkeypatch):
+    """A story that grows over two adds: with the cache, the second add sends the model only
+    sentences it has not embedded before (without it, the first add's are embedded again), and
+    the stories' comparison is the same as without the cache."""
+    import rashomon.compare.embed as emb
+    from rashomon.store import vectors
+
+    calls: list[str] = []
+
+    def fake(texts):
+        calls.extend(texts)
+        return _bag_embed(texts)
+
+    monkeypatch.setattr(emb, "embed", fake)
+    files = sorted(p for p in corpus.iterdir() if p.is_file())
+    first = files[: len(files) // 2]
+    class NoCache:
+        model_seconds = 0.0
+
+        def __init__(self, con, fn, day):
+            self.fn = fn
+
+        def __call__(self, texts):
+            return self.fn(texts)
+
+    results, seconds = {}, {}
+    for cached in (True, False):
+        if not cached:
+            monkeypatch.setattr(vectors, "VectorCache", NoCache)
+        with open_store(tmp_path / f"{cached}.duckdb") as s:
+            calls.clear()
+            s.add(first)
+            one = set(calls)
+            calls.clear()
+            res = s.add(corpus)
+            seconds[cached] = res.seconds
+            results[cached] = (one, list(calls), _sections(s))
+            if cached:
+                stored = s.con.execute("SELECT count(*) FROM sentence_vectors").fetchone()[0]
+                assert stored == len(one | set(calls))
+    one, again, with_cache = results[True]
+    _, again_uncached, without_cache = results[False]
+    assert one & set(again_uncached), "the second add re-compares stories of the first"
+    assert not one & set(again) and len(again) == len(set(again))
+    assert with_cache == without_cache
+    assert "embed" in seconds[True] and seconds[True]["compare"] >= 0
+
+
+def test_vector_cache_keys_by_function_and_evicts_unused_rows(tmp_path):
+    import numpy as np
+
+    from rashomon.store.vectors import VectorCache, evict
+
+    calls: list[str] = []
+
+    def model_a(texts):
+        calls.extend(texts)
+        return _bag_embed(texts)
+
+    def model_b(texts):
+        calls.extend(texts)
+        return -_bag_embed(texts)
+
+    with open_store(tmp_path / "v.duckdb") as s:
+        first = VectorCache(s.con, model_a, 100)(["troops crossed the river", "the talks resumed"])
+        assert calls == ["troops crossed the river", "the talks resumed"]
+        calls.clear()
+        later = VectorCache(s.con, model_a, 140)(["the talks resumed", "troops crossed the river"])
+        assert calls == [] and np.array_equal(later, first[::-1])
+        other = VectorCache(s.con, model_b, 140)(["the talks resumed"])  # another model: its own vectors
+        assert calls == ["the talks resumed"] and np.array_equal(other, -first[1:])
+        calls.clear()
+        VectorCache(s.con, model_a, 150)(["a new sentence"])
+        assert evict(s.con, 170, 30) == 0  # all used within 30 days of day 170
+        s.con.execute("UPDATE sentence_vectors SET day = 100 WHERE day = 150")
+        assert evict(s.con, 170, 30) == 1
+        calls.clear()
+        VectorCache(s.con, model_a, 175)(["a new sentence", "the talks resumed"])
+        assert calls == ["a new sentence"]

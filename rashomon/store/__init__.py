@@ -352,8 +352,12 @@ class Store:
             t = res.tick("entities_events", t)
             lined = update_storylines(con, touched, old_ids, clusterer, self.articles)
             t = res.tick("storylines", t)
-            compared = update_story_sections(con, touched, pending, self.articles)
+            embed: dict[str, float] = {}
+            compared = update_story_sections(con, touched, pending, self.articles, embed)
             t = res.tick("compare", t)
+            if embed:  # the model's share of the comparison, reported on its own
+                res.seconds["compare"] -= embed["embed"]
+                res.seconds["embed"] = res.seconds.get("embed", 0.0) + embed["embed"]
             write_pages(con, compared | story_keys(con, lined))
             t = res.tick("pages", t)
             con.execute("UPDATE articles SET status = 'done' WHERE status = 'pending'")

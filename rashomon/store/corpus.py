@@ -185,15 +185,21 @@ def update_storylines(con, touched: set[int], old_ids: set[str], clusterer: Stor
 
 
 def update_story_sections(con, touched: set[int], pending: Sequence[str],
-                          load_articles: Callable[[list[str]], list[Article]]) -> set[int]:
+                          load_articles: Callable[[list[str]], list[Article]],
+                          seconds: dict[str, float] | None = None) -> set[int]:
     """Loaded wording and the comparison (``rashomon.framing``, ``rashomon.compare``) for the
     stories whose evidence changed: every story touched by this add or holding a reuse partner
     of a pending article (story peers and reuse contrasts are what the loaded stage reads). Their
     articles' ``loaded`` and the stories' sections are rewritten; the other articles and stories
-    keep theirs. Returns the keys of those stories."""
+    keep theirs. Sentence embeddings come through the store's cache (``rashomon.store.vectors``);
+    the seconds the model took are added to ``seconds["embed"]``. Returns the keys of those
+    stories."""
     from ..compare import compare_stage
+    from ..compare import embed as embedding
     from ..framing import loaded_stage
+    from ..stories.clusterer import load_weights
     from .entities import _entities_of
+    from .vectors import VectorCache, evict, store_day
 
     partners = {x for row in con.execute(
         "SELECT a, b FROM reuse WHERE a IN (SELECT unnest($1)) OR b IN (SELECT unnest($1))",
@@ -220,7 +226,12 @@ def update_story_sections(con, touched: set[int], pending: Sequence[str],
         "SELECT data FROM events WHERE id IN (SELECT event FROM event_articles WHERE article IN (SELECT unnest($1))) "
         "ORDER BY pos", arg).fetchall()]
     loaded_stage(sub, {})
-    compare_stage(sub, {})
+    day = store_day(con)
+    cache = VectorCache(con, embedding.embed, day)
+    compare_stage(sub, {"embed": cache})
+    evict(con, day, load_weights()["max_gap_days"])
+    if seconds is not None:
+        seconds["embed"] = seconds.get("embed", 0.0) + cache.model_seconds
     con.execute("CREATE OR REPLACE TEMP TABLE new_loaded AS SELECT unnest($1) AS id, unnest($2) AS loaded",
                 [[a.id for a in sub.articles], [dumps([x.to_json() for x in a.loaded]) for a in sub.articles]])
     con.execute("UPDATE articles SET loaded = n.loaded FROM new_loaded n WHERE articles.id = n.id")

@@ -17,6 +17,7 @@ from .errors import StoreError
 from .entities import SCHEMA as ENTITY_TABLES
 from .pages import SCHEMA as PAGE_TABLES
 from .storylines import SCHEMA as STORYLINE_TABLES
+from .vectors import SCHEMA as VECTOR_TABLES
 
 def _fill_last_day(con) -> None:
     import json
@@ -87,6 +88,8 @@ MIGRATIONS: list[tuple[int, list]] = [  # SQL strings, or functions of the conne
     # each story's last day beside its clusterer state: an add restores only the stories an
     # article can still join (rashomon.store.corpus.load_clusterer)
     (6, ["ALTER TABLE story_state ADD COLUMN last_day INTEGER", _fill_last_day]),
+    # the cache of sentence embeddings of the stories still growing (rashomon.store.vectors)
+    (7, VECTOR_TABLES),
 ]
 
 LATEST = MIGRATIONS[-1][0]
