@@ -104,12 +104,32 @@ def _share(d: Doc, idx) -> float:
     return sum(d.tokens[i].end - d.tokens[i].start for i in set(idx)) / total
 
 
+_VOCAB: dict[str, str] = {}  # word key -> its character, shared by every Doc encoded
+_GENERATION = [0]  # bumped when the vocabulary is cleared; a Doc's code is valid for one generation
+_MAX_KEYS = 0x10FFFF - 0x10000  # the characters above the BMP
+
+
+def _code(d: Doc) -> str:
+    """``d``'s word keys as one character each, encoded once per Doc (a Doc is aligned with
+    every candidate partner: encoding each pair anew cost more than aligning it)."""
+    cached = d.__dict__.get("_code")
+    if cached is not None and cached[0] == _GENERATION[0]:
+        return cached[1]
+    if len(_VOCAB) + len(d.tokens) > _MAX_KEYS:
+        _VOCAB.clear()
+        _GENERATION[0] += 1
+    code = "".join([_VOCAB.setdefault(t.key, chr(0x10000 + len(_VOCAB))) for t in d.tokens])
+    d.__dict__["_code"] = (_GENERATION[0], code)
+    return code
+
+
 def _encode(a: Doc, b: Doc) -> tuple[str, str]:
-    """Each word key as one character (outside the surrogate range), so strings are word lists."""
-    vocab: dict[str, str] = {}
-    def enc(d: Doc) -> str:
-        return "".join(vocab.setdefault(t.key, chr(0x10000 + len(vocab))) for t in d.tokens)
-    return enc(a), enc(b)
+    """Each word key as one character (outside the surrogate range), so strings are word lists;
+    equal keys get equal characters in both."""
+    ca, cb = _code(a), _code(b)
+    if a.__dict__["_code"][0] != _GENERATION[0]:  # the vocabulary was cleared for b
+        ca = _code(a)
+    return ca, cb
 
 
 def _longest_run(ops) -> int:
