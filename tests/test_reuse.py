@@ -252,3 +252,24 @@ def test_reuse_candidates_quote_route_finds_pairs_sharing_only_quotations():
     cands = candidates(features(texts))
     assert "quote" in cands[(0, 1)]
     assert (0, 2) not in cands and (1, 2) not in cands
+
+
+@pytest.mark.parametrize("room", ["pairs fit", "pairs too long"])
+def test_reuse_alignment_same_when_the_shared_vocabulary_starts_over(monkeypatch, room):
+    """Docs are encoded once against a shared word vocabulary; when it must start over (or a
+    pair holds more words than it can), the pairs found and their changes stay the same."""
+    from pathlib import Path
+
+    from rashomon.pipeline import iter_articles
+    from rashomon.reuse import align
+
+    corpus = Path(__file__).resolve().parents[1] / "examples" / "corpus"
+    arts = [a for a in iter_articles([corpus]) if hasattr(a, "text")]
+    want = find_reuse(arts)
+    assert want
+    longest = max(len(doc(a.text).tokens) for a in arts)
+    monkeypatch.setattr(align, "_MAX_KEYS", 2 * longest + 10 if room == "pairs fit" else 60)
+    before = align._GENERATION[0]
+    got = find_reuse([a for a in iter_articles([corpus]) if hasattr(a, "text")])
+    assert align._GENERATION[0] > before  # the vocabulary did start over
+    assert got == want

@@ -115,9 +115,6 @@ def _code(d: Doc) -> str:
     cached = d.__dict__.get("_code")
     if cached is not None and cached[0] == _GENERATION[0]:
         return cached[1]
-    if len(_VOCAB) + len(d.tokens) > _MAX_KEYS:
-        _VOCAB.clear()
-        _GENERATION[0] += 1
     code = "".join([_VOCAB.setdefault(t.key, chr(0x10000 + len(_VOCAB))) for t in d.tokens])
     d.__dict__["_code"] = (_GENERATION[0], code)
     return code
@@ -125,11 +122,16 @@ def _code(d: Doc) -> str:
 
 def _encode(a: Doc, b: Doc) -> tuple[str, str]:
     """Each word key as one character (outside the surrogate range), so strings are word lists;
-    equal keys get equal characters in both."""
-    ca, cb = _code(a), _code(b)
-    if a.__dict__["_code"][0] != _GENERATION[0]:  # the vocabulary was cleared for b
-        ca = _code(a)
-    return ca, cb
+    equal keys get equal characters in both. When the shared vocabulary could run out of
+    characters it starts over (the Docs encoded before are encoded again when next aligned)."""
+    if len(_VOCAB) + len(a.tokens) + len(b.tokens) > _MAX_KEYS:
+        _VOCAB.clear()
+        _GENERATION[0] += 1
+        if len(a.tokens) + len(b.tokens) > _MAX_KEYS:  # the pair alone could fill it: its own keys
+            local: dict[str, str] = {}
+            return tuple("".join(local.setdefault(t.key, chr(0x10000 + len(local)))
+                                 for t in d.tokens) for d in (a, b))
+    return _code(a), _code(b)
 
 
 def _longest_run(ops) -> int:
