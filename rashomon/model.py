@@ -78,9 +78,13 @@ class Loaded:
     end: int
     text: str
     neutral: str | None = None
+    quoted: bool = False  # inside a direct quotation: the speaker's wording, not the outlet's
 
     def to_json(self) -> dict:
-        return asdict(self)
+        out = asdict(self)
+        if not self.quoted:
+            del out["quoted"]
+        return out
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """Loaded-language detection on our own fictional sentences: lexicon hits with neutral
 alternatives, context rules, quotations, reuse-pair contrast and the story's preferred neutral."""
-from rashomon.framing import QuotedLoaded, find_loaded, lexicon, loaded_stage
+from rashomon.framing import find_loaded, lexicon, loaded_stage
 from rashomon.framing.lexicon import Lexicon, inflect
 from rashomon.model import Analysis, Article, Source
 from rashomon.output import validate
@@ -46,8 +46,8 @@ def test_plain_news_wording_is_left_alone():
 def test_loaded_word_inside_a_quotation_is_kept_as_the_speakers():
     text = 'Ms. Orrin called the audit "a phony exercise" and left. The report was bogus, the paper wrote.'
     out = find_loaded(text)
-    quoted = [x for x in out if isinstance(x, QuotedLoaded)]
-    plain = [x for x in out if not isinstance(x, QuotedLoaded)]
+    quoted = [x for x in out if x.quoted]
+    plain = [x for x in out if not x.quoted]
     assert [x.text for x in quoted] == ["phony"]
     assert quoted[0].to_json()["quoted"] is True
     assert [x.text for x in plain] == ["bogus"]

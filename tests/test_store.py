@@ -454,15 +454,14 @@ def test_vector_cache_keys_by_function_and_evicts_unused_rows(tmp_path):
 def test_store_articles_keep_loaded_spans_inside_quotations(tmp_path):
     """A loaded word inside a quotation is stored with ``quoted``; reading the article back (as
     the next add does for the stories it touches) gives the same spans, quoted ones included."""
-    from rashomon.framing.loaded import QuotedLoaded
     from rashomon.model import Article, Loaded, Source
     from rashomon.store.rows import SELECT_ARTICLE, article_row, bulk_insert, row_article, ARTICLE_COLUMNS
 
     text = 'The minister said the "thugs" were paid. Critics called the plan a disaster.'
     a = Article(id="a-1", source=Source("x.txt", None), text=text,
-                loaded=[QuotedLoaded(23, 28, "thugs"), Loaded(60, 68, "disaster", "failure")])
+                loaded=[Loaded(23, 28, "thugs", quoted=True), Loaded(60, 68, "disaster", "failure")])
     with open_store(tmp_path / "q.duckdb") as s:
         bulk_insert(s.con, "articles", ARTICLE_COLUMNS, [article_row(a, 0, "done")])
         back = row_article(s.con.execute(SELECT_ARTICLE + " WHERE id = 'a-1'").fetchone())
-    assert [x.to_json() for x in back.loaded] == [x.to_json() for x in a.loaded]
+    assert back.loaded == a.loaded
     assert back.loaded[0].to_json()["quoted"] is True and "quoted" not in back.loaded[1].to_json()

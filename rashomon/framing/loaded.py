@@ -28,14 +28,13 @@ from __future__ import annotations
 import logging
 import re
 import time
-from dataclasses import dataclass
 
 from ..model import Analysis, Article, Loaded
 from ..reuse.text import quoted_ranges
 from .labels import framing_stage
 from .lexicon import Hit, Lexicon, lexicon, norm, tokens
 
-__all__ = ["loaded_stage", "find_loaded", "contrast_pairs", "parsed_pos", "QuotedLoaded", "quoted_ranges"]
+__all__ = ["loaded_stage", "find_loaded", "contrast_pairs", "parsed_pos", "quoted_ranges"]
 
 log = logging.getLogger(__name__)
 
@@ -52,27 +51,12 @@ POS_TAGS = {"v": frozenset({"VERB"}), "n": frozenset({"NOUN", "PROPN"}),
 CLASS_POS = {"speech": "v", "verb": "v", "label": "n", "adj": "a", "adv": "r"}  # rows of explicit forms
 
 
-@dataclass
-class QuotedLoaded(Loaded):
-    """A loaded span inside a direct quotation (the speaker's wording)."""
-
-    quoted: bool = True
-
-    def to_json(self) -> dict:
-        out = super().to_json()
-        if not self.quoted:
-            out.pop("quoted", None)
-        return out
-
-
 def _inside(ranges: list[tuple[int, int]], s: int, e: int) -> bool:
     return any(a <= s and e <= b for a, b in ranges)
 
 
 def _make(text: str, s: int, e: int, neutral: str | None, quotes: list) -> Loaded:
-    if _inside(quotes, s, e):
-        return QuotedLoaded(s, e, text[s:e], neutral)
-    return Loaded(s, e, text[s:e], neutral)
+    return Loaded(s, e, text[s:e], neutral, quoted=_inside(quotes, s, e))
 
 
 def parsed_pos(doc, lex: Lexicon | None = None) -> dict[int, str]:

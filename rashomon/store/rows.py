@@ -29,15 +29,6 @@ def article_row(a: Article, seq: int, status: str = "pending") -> tuple:
             dumps(a.extra))
 
 
-def _loaded(x: dict) -> Loaded:
-    """A stored loaded span: a ``QuotedLoaded`` when it was inside a quotation (its ``quoted`` key)."""
-    if "quoted" in x:
-        from ..framing.loaded import QuotedLoaded
-
-        return QuotedLoaded(**x)
-    return Loaded(**x)
-
-
 def row_article(row: Sequence) -> Article:
     (aid, path, index, title, outlet, url, byline, dateline, published, basis, wire, language, text,
      removed, loaded, extra) = row
@@ -49,7 +40,7 @@ def row_article(row: Sequence) -> Article:
     return Article(id=aid, source=Source(path, index), text=text, title=title, outlet=outlet, url=url,
                    byline=byline, dateline=dl, published=published, published_basis=basis,
                    wire=list(wire or []), language=language, removed=list(removed or []),
-                   loaded=[_loaded(x) for x in json.loads(loaded or "[]")],
+                   loaded=[Loaded(**x) for x in json.loads(loaded or "[]")],
                    extra=json.loads(extra or "{}"))
 
 

@@ -10,7 +10,8 @@ the vector the model gave).
 Keys are 64-bit hashes (BLAKE2b) of the embedding function's identity and precision with the
 text: a store compared once with float32 and once with bfloat16 embeddings, or with a test's
 stand-in, never mixes their vectors. Each row carries the store's day when it was last used
-(the latest publication day in the store, as days since 1970-01-01); rows unused for longer
+(the latest last day of a stored story, the day the clusterer's window runs back from, as a
+proleptic ordinal like the stories' own days); rows unused for longer
 than the stories' clustering window (``max_gap_days``: a story older than that takes no new
 article) are dropped by ``evict``, so the cache holds the stories still growing, not the
 archive. A story compared again after that is embedded again, once.
@@ -19,7 +20,6 @@ from __future__ import annotations
 
 import hashlib
 import time
-from datetime import date
 from typing import Callable
 
 SCHEMA = [
@@ -45,14 +45,13 @@ def _key(tag: str, text: str) -> int:
 
 
 class VectorCache:
-    """``cache(texts)`` = ``embed_fn(texts)``, from the store where it can. ``model_seconds``,
-    ``computed`` and ``hits`` count what went to the model and what did not."""
+    """``cache(texts)`` = ``embed_fn(texts)``, from the store where it can; ``model_seconds`` is
+    the time spent in ``embed_fn``."""
 
     def __init__(self, con, embed_fn: Callable, day: int | None):
         self.con, self.embed_fn, self.day = con, embed_fn, day if day is not None else 0
         self.tag = _tag(embed_fn)
         self.model_seconds = 0.0
-        self.computed = self.hits = 0
 
     def __call__(self, texts: list[str]):
         import numpy as np
@@ -61,29 +60,26 @@ class VectorCache:
             return self.embed_fn(texts)
         keys = [_key(self.tag, t) for t in texts]
         found: dict[int, bytes] = dict(self.con.execute(
-            "SELECT h, any_value(vec) FROM sentence_vectors WHERE h IN (SELECT unnest($1)) GROUP BY h",
+            "SELECT h, vec FROM sentence_vectors WHERE h IN (SELECT unnest($1))",
             [sorted(set(keys))]).fetchall())
-        missing = list(dict.fromkeys(t for t, k in zip(texts, keys) if k not in found))
+        missing = {k: t for t, k in zip(texts, keys) if k not in found}
         if found:
             self.con.execute("UPDATE sentence_vectors SET day = greatest(day, $2) WHERE h IN (SELECT unnest($1))",
                              [list(found), self.day])
         if missing:
             t = time.perf_counter()
-            vecs = np.asarray(self.embed_fn(missing), dtype="float32")
+            vecs = np.asarray(self.embed_fn(list(missing.values())), dtype="float32")
             self.model_seconds += time.perf_counter() - t
-            new = {_key(self.tag, text): v.tobytes() for text, v in zip(missing, vecs)}
+            new = {k: v.tobytes() for k, v in zip(missing, vecs)}
             self.con.execute("INSERT INTO sentence_vectors SELECT unnest($1), $2, unnest($3)",
                              [list(new), self.day, list(new.values())])
             found.update(new)
-        self.computed += len(missing)
-        self.hits += len(texts) - len(missing)
         return np.stack([np.frombuffer(found[k], dtype="float32") for k in keys])
 
 
 def store_day(con) -> int | None:
-    """The latest publication day in the store (days since 1970-01-01), None when none is dated."""
-    row = con.execute("SELECT max(TRY_CAST(left(published, 10) AS DATE)) FROM articles").fetchone()
-    return None if row[0] is None else (row[0] - date(1970, 1, 1)).days
+    """The latest day of the stored stories (``story_state.last_day``), None when none is dated."""
+    return con.execute("SELECT max(last_day) FROM story_state").fetchone()[0]
 
 
 def evict(con, day: int | None, keep_days: float) -> int:
