@@ -40,6 +40,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]  # this checkout's rashomon, not an installed one
 from bench_store import build_base, generate  # noqa: E402
 
+SEED = 7  # the story pages and searches drawn
+
 
 def build(db: str, n: int) -> None:
     inputs = Path(db + ".jsonl")
@@ -54,31 +56,25 @@ def build(db: str, n: int) -> None:
     print(f"built {db}: {n} articles in {seconds:.0f} s", flush=True)
 
 
-def from_base(base: str, db: str, n_targets: int, rng_seed: int) -> None:
-    """Copy ``base`` to ``db`` and compute the comparison and pages of the stories ``targets``
-    will draw with ``random.Random(rng_seed)``."""
+def from_base(base: str, db: str, rng_seed: int) -> None:
+    """Copy ``base`` to ``db`` and compute the comparison and pages of the story pages
+    ``targets(db, random.Random(rng_seed))`` will request."""
     import shutil
 
     import rashomon.compare.embed as emb
-    from bench_store import _cheap_embed
+    from bench_store import _cheap_embed, compare_stories
     from rashomon.store import open_store
-    from rashomon.store.corpus import update_story_sections
-    from rashomon.store.pages import write_pages
 
     part = db + ".building"
     shutil.copyfile(base, part)
+    open_store(part).close()  # to the current schema before the read-only look in targets
+    want = [p.rsplit("/", 1)[1] for p in targets(part, random.Random(rng_seed))["story page"]]
     emb.embed = _cheap_embed
     t = time.perf_counter()
     with open_store(part) as s:
-        ids = [r[0] for r in s.con.execute("SELECT id FROM stories ORDER BY id").fetchall()]
-        want = random.Random(rng_seed).sample(ids, min(n_targets, len(ids)))
         keys = {k for (k,) in s.con.execute("SELECT key FROM stories WHERE id IN (SELECT unnest($1))",
                                             [want]).fetchall()}
-        s.con.execute("BEGIN TRANSACTION")
-        compared = update_story_sections(s.con, keys, [], s.articles)
-        write_pages(s.con, compared)
-        s.con.execute("COMMIT")
-        s.con.execute("CHECKPOINT")
+        compared, _ = compare_stories(s, keys)
     os.replace(part, db)
     print(f"{db}: copied from {base}; {len(compared)} requested stories compared in "
           f"{time.perf_counter() - t:.0f} s", flush=True)
@@ -157,14 +153,13 @@ def main() -> None:
     a = p.parse_args()
     db = a.db or f"/tmp/rashomon-bench-serve-{a.articles}.duckdb"
     if a.base_from:
-        from_base(a.base_from, db, 200, 7)
+        from_base(a.base_from, db, SEED)
     elif not os.path.exists(db):
         build(db, a.articles)
     from rashomon.store import open_store
 
     open_store(db).close()  # brings a store built by an older rashomon to the current schema
-    rng = random.Random(7)
-    paths = targets(db, rng)
+    paths = targets(db, random.Random(SEED))
     base = f"http://127.0.0.1:{a.port}"
     report = {"db": db, "concurrency": a.concurrency, "requests": a.requests}
     for cache in (False, True):

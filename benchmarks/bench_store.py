@@ -232,6 +232,22 @@ def build_base(db: str, inputs: Path, batch: int, *, chunk: int = 5000, sections
     return time.perf_counter() - t
 
 
+def compare_stories(s, keys: set[int]) -> tuple[set[int], float]:
+    """Compare the stories ``keys`` of the open store ``s`` and write their pages, in one
+    transaction, as an add does for the stories it touches; return the stories compared and the
+    seconds the sentence model took."""
+    from rashomon.store.corpus import update_story_sections
+    from rashomon.store.pages import write_pages
+
+    seconds: dict[str, float] = {}
+    s.con.execute("BEGIN TRANSACTION")
+    compared = update_story_sections(s.con, keys, [], s.articles, seconds)
+    write_pages(s.con, compared)
+    s.con.execute("COMMIT")
+    s.con.execute("CHECKPOINT")
+    return compared, seconds.get("embed", 0.0)
+
+
 def warm(db: str) -> None:
     """Compare, with the real sentence model, the base stories an article can still join (last
     day within the clustering window of the base's latest day), as the adds of a live store
@@ -240,23 +256,16 @@ def warm(db: str) -> None:
     skipped it); the measured add recompares any of them it touches, as a live store would."""
     from rashomon.stories.clusterer import load_weights
     from rashomon.store import open_store
-    from rashomon.store.corpus import update_story_sections
-    from rashomon.store.pages import write_pages
 
     t = time.perf_counter()
     with open_store(db) as s:
         latest = s.con.execute("SELECT max(last_day) FROM story_state").fetchone()[0]
         keys = {k for (k,) in s.con.execute("SELECT key FROM story_state WHERE last_day >= ?",
                                             [latest - load_weights()["max_gap_days"]]).fetchall()}
-        seconds: dict[str, float] = {}
-        s.con.execute("BEGIN TRANSACTION")
-        compared = update_story_sections(s.con, keys, [], s.articles, seconds)
-        write_pages(s.con, compared)
-        s.con.execute("COMMIT")
-        s.con.execute("CHECKPOINT")
+        compared, embed_seconds = compare_stories(s, keys)
         cached = s.con.execute("SELECT count(*) FROM sentence_vectors").fetchone()[0]
     print(json.dumps({"stories": len(compared), "seconds": time.perf_counter() - t,
-                      "embed_seconds": seconds.get("embed", 0.0), "vectors": cached}))
+                      "embed_seconds": embed_seconds, "vectors": cached}))
 
 
 def measure(db: str, inputs: str) -> None:
