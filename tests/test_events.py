@@ -231,3 +231,17 @@ def test_events_generic_mentions_are_flagged_and_left_out(nlp):
                                     "Rebels shelled the Orlin market on Tuesday, killing three civilians."})
     evs = merge_events(allm, ents)
     assert [e["date"] for e in evs if e["type"] in ("ATTACK", "KILL")] == ["2031-05-06"]
+
+
+def test_events_a_lone_trigger_without_any_argument_is_left_out(nlp):
+    # "the attacks" in a background sentence: no actor, target, place, date or figure
+    text = ("The talks resumed after the attacks. "
+            "The Northern Front attacked the Velmar garrison on Monday.")
+    allm, ents = corpus(nlp, {"a1": text})
+    bare = [m for m in allm if m["trigger"] == "attacks"]
+    assert bare, [m["trigger"] for m in allm]  # found as a mention...
+    evs = merge_events(allm, ents)
+    kept = {m["start"] for e in evs for m in e["mentions"]}
+    assert bare[0]["start"] not in kept  # ... but no event of its own
+    attacked = [e for e in evs if any(m["trigger"] == "attacked" for m in e["mentions"])]
+    assert attacked and attacked[0]["date"] == "2031-05-12" and attacked[0]["actors"]

@@ -20,7 +20,9 @@
    most frequent), date (the most specific), actors/targets (entity ids by frequency), location
    (the most frequent), killed/injured (the figure most articles give, the highest on a tie; each
    article's own figure in ``casualty_reports``), mentions (trigger spans, with their sentences).
-   The id is a hash of the sorted mention keys.
+   The id is a hash of the sorted mention keys. An event of one mention with no argument at all
+   (no actor, target, place, date or casualty figure: "the attacks" in a background sentence) is
+   left out: nothing places it.
 """
 from __future__ import annotations
 
@@ -304,10 +306,20 @@ def merge_events(event_mentions: list[dict], entities: list[dict]) -> list[dict]
     for root in range(len(mentions)):
         if cl.find(root) != root:
             continue
-        events.append(_event([mentions[i] for i in sorted(cl.members[root])],
-                             [feats[i] for i in sorted(cl.members[root])]))
+        ev = _event([mentions[i] for i in sorted(cl.members[root])],
+                    [feats[i] for i in sorted(cl.members[root])])
+        if len(ev["mentions"]) > 1 or has_argument(ev):
+            events.append(ev)
     events.sort(key=lambda e: (e["date"] or "9999", e["mentions"][0]["article"], e["mentions"][0]["start"]))
     return events
+
+
+def has_argument(ev: dict) -> bool:
+    """Whether an event says who, whom, where, when or how many: a lone trigger word in a
+    background sentence ("the attacks", "a statement") with none of these is no event a reader
+    can place, and is left out unless another mention reports the same event."""
+    return bool(ev["actors"] or ev["targets"] or ev["location"] or ev["date"]
+                or ev["killed"] is not None or ev["injured"] is not None)
 
 
 def _by_report_date(mentions, feats, cl, scored) -> None:
