@@ -165,6 +165,10 @@ def analyze(paths: Iterable[str | PathLike] | str | PathLike, *, progress: bool 
         analysis.articles.append(item)
     analysis.stats["read_seconds"] = time.perf_counter() - t0
     ctx: dict = {"progress": progress, "workers": workers}
+    if len(analysis.articles) >= 2:  # comparing stories needs the sentence model: load it while
+        from .compare.embed import prefetch  # the parse runs in the worker processes
+
+        prefetch()
     for name, stage in corpus_stages():
         t = time.perf_counter()
         log.info("stage %s", name)

@@ -15,10 +15,14 @@ vectors are returned in float32, renormalised. ``RASHOMON_EMBED_DTYPE=float32`` 
 """
 from __future__ import annotations
 
+import logging
 import os
+import threading
 from functools import lru_cache
 
 from ..errors import RashomonError
+
+log = logging.getLogger(__name__)
 
 BATCH_SIZE = 64
 DTYPES = ("float32", "bfloat16")
@@ -79,13 +83,32 @@ def _load(dtype: str):
                                model_kwargs={"dtype": getattr(torch, dtype)})
 
 
+_LOCK = threading.Lock()
+
+
 def model(dtype: str | None = None):
     """The cached SentenceTransformer (all-MiniLM-L6-v2 on CPU) in ``dtype`` (default:
-    ``default_dtype()``); one load per precision per process."""
+    ``default_dtype()``); one load per precision per process, whichever thread asks first."""
     dtype = dtype or default_dtype()
     if dtype not in DTYPES:
         raise ValueError(f"dtype {dtype!r}: expected one of {', '.join(DTYPES)}")
-    return _load(dtype)
+    with _LOCK:
+        return _load(dtype)
+
+
+def prefetch() -> threading.Thread:
+    """Load the model in a background thread (importing torch and sentence-transformers takes
+    seconds, mostly while the main thread waits for the parsing workers). A failure is left for
+    the ``model()`` call that needs the model to report."""
+    def run():
+        try:
+            model()
+        except Exception:  # noqa: BLE001 - reported by the caller that needs the model
+            log.debug("prefetching the embedding model failed", exc_info=True)
+
+    t = threading.Thread(target=run, name="rashomon-embed-prefetch", daemon=True)
+    t.start()
+    return t
 
 
 def embed(texts: list[str], dtype: str | None = None):
