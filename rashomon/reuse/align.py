@@ -14,6 +14,7 @@ The result keeps token indices; ``Alignment.spans()`` turns them into character 
 """
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -98,10 +99,19 @@ class Alignment:
 
 
 def _share(d: Doc, idx) -> float:
-    total = sum(t.end - t.start for t in d.tokens)
+    total = char_count(d)
     if not total:
         return 0.0
-    return sum(d.tokens[i].end - d.tokens[i].start for i in set(idx)) / total
+    tokens = d.tokens
+    return sum(tokens[i].end - tokens[i].start for i in set(idx)) / total
+
+
+def char_count(d: Doc) -> int:
+    """Characters in ``d``'s words, counted once per Doc (a Doc is aligned with many partners)."""
+    n = d.__dict__.get("char_count")
+    if n is None:
+        n = d.__dict__["char_count"] = sum(t.end - t.start for t in d.tokens)
+    return n
 
 
 _VOCAB: dict[str, str] = {}  # word key -> its character, shared by every Doc encoded
@@ -197,21 +207,31 @@ def _diff(al: Alignment, ops, oa: int, ob: int) -> None:
 def _align_passages(al: Alignment, sa: str, sb: str) -> None:
     """Runs of RUN_MIN+ equal words among the words not matched yet, in any order."""
     matched_b = set(al.matches.values())
+    # only windows of RUN_MIN words that both texts have can start a run: most pairs have none
+    # left once their sentences are aligned, and are done without walking their words
+    grams_b = {sb[j:j + RUN_MIN] for j in range(len(sb) - RUN_MIN + 1) if j not in matched_b}
+    starts = [i for i in range(len(sa) - RUN_MIN + 1)
+              if i not in al.matches and sa[i:i + RUN_MIN] in grams_b]
+    if not starts:
+        return
     index: dict[str, list[int]] = {}
     for j in range(len(sb) - RUN_MIN + 1):
         if j not in matched_b:
             index.setdefault(sb[j:j + RUN_MIN], []).append(j)
-    i, n = 0, len(sa)
-    while i <= n - RUN_MIN:
+    n = len(sa)
+    i = 0
+    for i0 in starts:
+        if i0 < i or i0 in al.matches:  # inside a run taken since
+            continue
+        i = i0
         best, best_j = 0, -1
-        if i not in al.matches:
-            for j in index.get(sa[i:i + RUN_MIN], ()):
-                length = 0
-                while (i + length < n and j + length < len(sb) and sa[i + length] == sb[j + length]
-                       and i + length not in al.matches and j + length not in matched_b):
-                    length += 1
-                if length > best:
-                    best, best_j = length, j
+        for j in index.get(sa[i:i + RUN_MIN], ()):
+            length = 0
+            while (i + length < n and j + length < len(sb) and sa[i + length] == sb[j + length]
+                   and i + length not in al.matches and j + length not in matched_b):
+                length += 1
+            if length > best:
+                best, best_j = length, j
         if best >= RUN_MIN:
             for t in range(best):
                 al.matches[i + t] = best_j + t
@@ -223,13 +243,14 @@ def _align_passages(al: Alignment, sa: str, sb: str) -> None:
 
 def _unaligned_sentences(al: Alignment) -> None:
     """Sentences with no counterpart and mostly unshared: whole-sentence omissions/additions."""
-    matched_b = set(al.matches.values())
-    for s, (i, j) in enumerate(al.a.sents):
-        if s not in al.aligned_a and j - i >= 4 and sum(t in al.matches for t in range(i, j)) < (j - i) / 2:
-            al.changes.append(Change(i, j, 0, 0, sentence=True))
-    for s, (i, j) in enumerate(al.b.sents):
-        if s not in al.aligned_b and j - i >= 4 and sum(t in matched_b for t in range(i, j)) < (j - i) / 2:
-            al.changes.append(Change(0, 0, i, j, sentence=True))
+    for side, doc, aligned, matched in ((0, al.a, al.aligned_a, al.matches.keys()),
+                                        (1, al.b, al.aligned_b, al.matches.values())):
+        pos = sorted(matched)
+        for s, (i, j) in enumerate(doc.sents):
+            if s not in aligned and j - i >= 4 \
+                    and bisect.bisect_left(pos, j) - bisect.bisect_left(pos, i) < (j - i) / 2:
+                al.changes.append(Change(i, j, 0, 0, sentence=True) if side == 0
+                                  else Change(0, 0, i, j, sentence=True))
 
 
 NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten eleven twelve fifteen "

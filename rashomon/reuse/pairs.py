@@ -11,7 +11,7 @@ Kinds, tried in this order (the figures are module constants):
 """
 from __future__ import annotations
 
-from .align import Alignment, Change, align, stop_words
+from .align import Alignment, Change, align, char_count, stop_words
 from .text import Doc, spelling_variant, transliteration
 
 __all__ = ["judge", "substitutions"]
@@ -39,7 +39,7 @@ def judge(a_id: str, b_id: str, da: Doc, db: Doc, *, same_words: bool = False,
     """
     al = align(da, db)
     cov_a, cov_b = al.coverage()
-    short_is_a = sum(t.end - t.start for t in da.tokens) <= sum(t.end - t.start for t in db.tokens)
+    short_is_a = char_count(da) <= char_count(db)
     shared, shared_long = (cov_a, cov_b) if short_is_a else (cov_b, cov_a)
     al_a, al_b = al.aligned_share()
     aligned, aligned_long = (al_a, al_b) if short_is_a else (al_b, al_a)
