@@ -30,6 +30,7 @@ import bisect
 import datetime as _dt
 import math
 from collections import Counter, defaultdict
+from functools import lru_cache
 from itertools import combinations
 
 from ..model import content_id
@@ -51,6 +52,7 @@ WORDS_MIN = 5        # sentences sharing this many content words (and WORDS_SHAR
 WORDS_SHARE = 0.35   # ... retell one development
 
 
+@lru_cache(maxsize=8192)
 def _day(d: str | None):
     if not d or len(d) != 10:
         return None

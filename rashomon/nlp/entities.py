@@ -841,7 +841,11 @@ def resolve_entities(articles_and_mentions) -> list[dict]:
             if not _attachable(c, chains[h], where) or _ratio(word, hword) < SAME_WORD:
                 continue
             r = find(h)
-            tie = max((mine.get(a, 0.0) for a in ent_arts[r]), default=0.0)
+            arts = ent_arts[r]  # the strongest tie to an article of the entity (ties are > 0)
+            if len(mine) < len(arts):
+                tie = max((w for a, w in mine.items() if a in arts), default=0.0)
+            else:
+                tie = max((mine.get(a, 0.0) for a in arts), default=0.0)
             if c.article in ent_arts[r]:
                 tie = max(tie, TIE)
             if tie >= TIE and tie > best_tie:
