@@ -133,6 +133,7 @@ class Lexicon:
         self.entries: dict[tuple[str, ...], Entry] = {}
         self.neutral_words: set[str] = set()  # every word form of the neutral column
         self.max_len = 1
+        self.first: dict[str, int] = {}  # first word of an entry -> the longest entry it starts
         self.forms: dict[str, set[str]] = {}  # lemma -> its surface forms
         for n, row in enumerate(rows, 1):
             row = [c.strip() for c in row] + [""] * (5 - len(row))
@@ -168,6 +169,7 @@ class Lexicon:
                                           neutral=tuple(a for a in neu.split("/") if a), cls=cls,
                                           pos=pos, mild=mild, **context)
                 self.max_len = max(self.max_len, len(key))
+                self.first[key[0]] = max(self.first.get(key[0], 0), len(key))
 
     def __contains__(self, form: str) -> bool:
         return tuple(norm(form).split()) in self.entries
@@ -180,8 +182,13 @@ class Lexicon:
         toks = tokens(text) if toks is None else toks
         out: list[Hit] = []
         i = 0
+        first = self.first
         while i < len(toks):
-            for n in range(min(self.max_len, len(toks) - i), 0, -1):
+            longest = first.get(toks[i][2])  # most words are no entry's first word
+            if longest is None:
+                i += 1
+                continue
+            for n in range(min(longest, len(toks) - i), 0, -1):
                 key = tuple(t[2] for t in toks[i:i + n])
                 e = self.entries.get(key)
                 if e is None or not _contiguous(text, toks[i:i + n]):
