@@ -149,7 +149,7 @@ class StoryClusterer:
                 if f != "words":
                     wf *= decay
                 cen = story.centroid[f]
-                s += wf * sum(x * cen.get(t, 0.0) for t, x in vecs[f].items()) / n
+                s += wf * sum(x * cen[t] for t, x in vecs[f].items() if t in cen) / n
         return s
 
     def candidates(self, vecs: Mapping[str, Mapping[str, float]], undated: bool = False) -> list[int]:
