@@ -1,6 +1,6 @@
 """Loaded-language spans on our own fictional sentences: the phrase a parsed hit extends to (an
-intensifying adverb before it, an infinitive complement after it), mild (conventional) wording,
-and terms of the lexicon's added categories."""
+intensifying adverb before it, an infinitive complement after it), verbs inside quotations, mild
+(conventional) wording, and terms of the lexicon's added categories."""
 import pytest
 
 from rashomon.framing import find_loaded, loaded_stage, parsed_extents
@@ -78,6 +78,16 @@ def test_nlp_annotations_carry_the_extents(nlp):
     text = "Councillor Ada Pell quickly pounced on the ferry budget."
     ann = annotate_article(art("x", text), nlp(text))
     assert ann.loaded_ext == {text.index("pounced"): (text.index("quickly"), text.index(" on"))}
+
+
+def test_a_verb_inside_a_quotation_is_the_speakers_narration():
+    text = '"The ferry board caved on every point," Ms. Orrin said. The Tarrow council caved too.'
+    out = find_loaded(text)
+    assert [(x.text, x.quoted) for x in out] == [("caved", False)]
+    assert out[0].start == text.rindex("caved")
+    # a quoted evaluative word is still marked, as the speaker's
+    text = 'Ms. Orrin called the ferry audit "petty and spiteful" on Friday.'
+    assert [(x.text, x.quoted) for x in find_loaded(text)] == [("petty and spiteful", True)]
 
 
 def test_conventional_wording_is_mild():

@@ -14,8 +14,10 @@ Three sources of evidence, strongest last:
    lexicon term, or a compound built on one: "anti-terror") marks the loaded side with the plain
    side as its neutral alternative.
 
-A loaded word inside a direct quotation is the speaker's, not the outlet's: it is kept (annotators
-of outlet bias mark quoted slant too) with the extra key ``quoted: true``.
+A loaded word inside a direct quotation is the speaker's, not the outlet's: an evaluative word
+(adjective, adverb, label) is kept (annotators of outlet bias mark quoted slant too: the outlet
+chose to quote the epithet) with the extra key ``quoted: true``; a speech or action verb inside a
+quotation is the speaker's narration ("we slammed the door on them") and is not marked.
 
 When the nlp stage parsed the article it leaves, for each lexicon hit, the parser's coarse tag of
 the hit's head (``parsed_pos``, in ``ctx["loaded_pos"]``): a hit that the parser reads as another
@@ -62,6 +64,7 @@ eventually finally subsequently initially instead however thus therefore perhaps
 reportedly allegedly apparently seemingly more most mostly less least largely partly rather both
 either publicly privately politically fiscally economically legally morally personally officially
 simultaneously""".split())
+QUOTED_UNMARKED = frozenset({"speech", "verb"})  # classes not marked inside a direct quotation
 
 
 def _inside(ranges: list[tuple[int, int]], s: int, e: int) -> bool:
@@ -140,7 +143,8 @@ def find_loaded(text: str, lex: Lexicon | None = None, *, prefer: set[str] | Non
     outlet's choice, and is not marked (evaluative adjectives stay: they judge, whoever writes
     them). ``hits``: ``lex.find(text)`` when the caller has it already. ``tags``: ``parsed_pos``
     of the text; a hit whose head the parser tags as another part of speech is left out.
-    ``extents``: ``parsed_extents`` of the text; a hit found there is marked as its phrase.
+    ``extents``: ``parsed_extents`` of the text; a hit found there is marked as its phrase. A
+    speech or action verb inside a direct quotation is not marked.
     """
     lex = lex or lexicon()
     quotes = quoted_ranges(text)
@@ -148,7 +152,8 @@ def find_loaded(text: str, lex: Lexicon | None = None, *, prefer: set[str] | Non
     tags = tags or {}
     extents = extents or {}
     keep = [h for h in hits if (mild or not h.entry.mild) and _fits(h, tags.get(h.start))
-            and not (shared and h.entry.cls != "adj" and h.entry.lemma in shared)]
+            and not (shared and h.entry.cls != "adj" and h.entry.lemma in shared)
+            and not (h.entry.cls in QUOTED_UNMARKED and _inside(quotes, h.start, h.end))]
     spans = [_make(text, *extents.get(h.start, (h.start, h.end)), _neutral(h, prefer), quotes) for h in keep]
     return _coordinate(text, spans, quotes)
 
