@@ -194,7 +194,8 @@ def _driver_stages(analysis: Analysis, anns: list[dict]) -> None:
     event_mentions = [m for d in anns if d["english"] for m in d["events"]]
     features = [ArticleFeatures(**d["features"]) for d in anns]
     ctx: dict = {"story_features": features, "event_mentions": event_mentions,
-                 "loaded_pos": {d["id"]: d["loaded_pos"] for d in anns if d.get("loaded_pos")}}
+                 "loaded_pos": {d["id"]: d["loaded_pos"] for d in anns if d.get("loaded_pos")},
+                 "loaded_ext": {d["id"]: d["loaded_ext"] for d in anns if d.get("loaded_ext")}}
     redo = infer_story_dates(analysis)
     if redo and redate_event_mentions(event_mentions, analysis.times,
                                       {a.id: a for a in analysis.articles if a.id in redo}):

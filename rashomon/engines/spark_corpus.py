@@ -32,7 +32,8 @@ def annotate_partition(rows):
         ann = annotate_article(article, doc)
         yield seq, {"id": article.id, "english": doc is not None, "times": ann.times,
                     "quotes": ann.quotes, "mentions": ann.mentions, "events": ann.events,
-                    "features": ann.features.to_dict(), "loaded_pos": ann.loaded_pos}
+                    "features": ann.features.to_dict(), "loaded_pos": ann.loaded_pos,
+                    "loaded_ext": ann.loaded_ext}
 
 
 def resolve(anns: list[dict], texts: dict[str, str]) -> tuple[list[dict], list[dict], list[dict]]:

@@ -14,14 +14,21 @@ Three sources of evidence, strongest last:
    lexicon term, or a compound built on one: "anti-terror") marks the loaded side with the plain
    side as its neutral alternative.
 
-A loaded word inside a direct quotation is the speaker's, not the outlet's: it is kept (annotators
-of outlet bias mark quoted slant too) with the extra key ``quoted: true``.
+A loaded word inside a direct quotation is the speaker's, not the outlet's: an evaluative word
+(adjective, adverb, label) is kept (annotators of outlet bias mark quoted slant too: the outlet
+chose to quote the epithet) with the extra key ``quoted: true``; a speech or action verb inside a
+quotation is the speaker's narration ("we slammed the door on them") and is not marked.
 
 When the nlp stage parsed the article it leaves, for each lexicon hit, the parser's coarse tag of
 the hit's head (``parsed_pos``, in ``ctx["loaded_pos"]``): a hit that the parser reads as another
 part of speech than the lexicon row's is a homograph or another sense (the noun in "the price
 spiral" beside the verb "prices spiral", the noun "a retort") and is not marked. Without a parse
 (the store's re-run of this stage) every hit stands.
+
+The parse also gives a hit's phrase (``parsed_extents``, in ``ctx["loaded_ext"]``): annotators
+mark "immediately pounced" and "vowed to punish", not the bare "pounced" and "vowed", so a hit
+takes in an intensifying adverb that modifies it right before it, and a verb hit the infinitive
+complement right after it. Without a parse a hit is its lexicon term alone.
 """
 from __future__ import annotations
 
@@ -34,7 +41,7 @@ from ..reuse.text import quoted_ranges
 from .labels import framing_stage
 from .lexicon import Hit, Lexicon, lexicon, norm, tokens
 
-__all__ = ["loaded_stage", "find_loaded", "contrast_pairs", "parsed_pos", "quoted_ranges"]
+__all__ = ["loaded_stage", "find_loaded", "contrast_pairs", "parsed_pos", "parsed_extents", "quoted_ranges"]
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +56,15 @@ PLAIN = {"said", "say", "says", "saying", "told", "tell", "tells", "stated", "ad
 POS_TAGS = {"v": frozenset({"VERB"}), "n": frozenset({"NOUN", "PROPN"}),
             "a": frozenset({"ADJ", "VERB"}), "r": frozenset({"ADV"})}
 CLASS_POS = {"speech": "v", "verb": "v", "label": "n", "adj": "a", "adv": "r"}  # rows of explicit forms
+# adverbs that modify a loaded word without intensifying it (negation, time, frequency, focus,
+# hedges, viewpoint "politically", degree of comparison): never taken into the hit's phrase
+FLAT_ADV = frozenset("""not n't never also then now still just only even again already later once
+soon yet ever first last too so as here there often sometimes usually previously recently earlier
+eventually finally subsequently initially instead however thus therefore perhaps maybe probably
+reportedly allegedly apparently seemingly more most mostly less least largely partly rather both
+either publicly privately politically fiscally economically legally morally personally officially
+simultaneously""".split())
+QUOTED_UNMARKED = frozenset({"speech", "verb"})  # classes not marked inside a direct quotation
 
 
 def _inside(ranges: list[tuple[int, int]], s: int, e: int) -> bool:
@@ -59,15 +75,50 @@ def _make(text: str, s: int, e: int, neutral: str | None, quotes: list) -> Loade
     return Loaded(s, e, text[s:e], neutral, quoted=_inside(quotes, s, e))
 
 
-def parsed_pos(doc, lex: Lexicon | None = None) -> dict[int, str]:
+def parsed_pos(doc, lex: Lexicon | None = None, hits: list[Hit] | None = None) -> dict[int, str]:
     """For each lexicon hit in a parsed text (a spaCy Doc): its start offset -> the coarse tag of
-    its syntactic head. Small: computed while the Doc is in memory, kept when the Doc is not."""
+    its syntactic head. Small: computed while the Doc is in memory, kept when the Doc is not.
+    ``hits``: ``lex.find(doc.text)`` when the caller has it already."""
     lex = lex or lexicon()
     out: dict[int, str] = {}
-    for h in lex.find(doc.text):
+    for h in lex.find(doc.text) if hits is None else hits:
         span = doc.char_span(h.start, h.end, alignment_mode="expand")
         if span is not None and len(span):
             out[h.start] = span.root.pos_
+    return out
+
+
+def parsed_extents(doc, lex: Lexicon | None = None,
+                   hits: list[Hit] | None = None) -> dict[int, tuple[int, int]]:
+    """For each lexicon hit in a parsed text (a spaCy Doc) that the parse extends into the phrase
+    annotators mark: its start offset -> (start, end) of the phrase. Hits it does not extend are
+    left out (small, like ``parsed_pos``). Two rules:
+
+    - an adverb right before the hit that modifies it (``advmod`` of a word of the hit), unless
+      it is a flat adverb (``FLAT_ADV``: "not", "also", "politically"): "quickly pounced",
+      "very loudly";
+    - a verb hit followed by "to" and a verb that is its infinitive complement (``xcomp``):
+      "vowed to punish".
+    """
+    lex = lex or lexicon()
+    out: dict[int, tuple[int, int]] = {}
+    for h in lex.find(doc.text) if hits is None else hits:
+        span = doc.char_span(h.start, h.end, alignment_mode="expand")
+        if span is None or not len(span):
+            continue
+        root = span.root
+        s, e = h.start, h.end
+        if span.start > 0:
+            prev = doc[span.start - 1]
+            if (prev.pos_ == "ADV" and prev.dep_ == "advmod" and span.start <= prev.head.i < span.end
+                    and prev.lower_ not in FLAT_ADV):
+                s = prev.idx
+        if root.pos_ == "VERB" and span.end + 1 < len(doc):
+            to, verb = doc[span.end], doc[span.end + 1]
+            if to.lower_ == "to" and verb.pos_ == "VERB" and verb.dep_ == "xcomp" and verb.head.i == root.i:
+                e = verb.idx + len(verb)
+        if (s, e) != (h.start, h.end):
+            out[h.start] = (s, e)
     return out
 
 
@@ -80,7 +131,8 @@ def _fits(h: Hit, tag: str | None) -> bool:
 
 def find_loaded(text: str, lex: Lexicon | None = None, *, prefer: set[str] | None = None,
                 mild: bool = False, shared: set[str] | None = None,
-                hits: list[Hit] | None = None, tags: dict[int, str] | None = None) -> list[Loaded]:
+                hits: list[Hit] | None = None, tags: dict[int, str] | None = None,
+                extents: dict[int, tuple[int, int]] | None = None) -> list[Loaded]:
     """Lexicon hits in one text as Loaded spans.
 
     ``prefer``: words the other outlets of the story use; a neutral alternative found among them
@@ -91,14 +143,19 @@ def find_loaded(text: str, lex: Lexicon | None = None, *, prefer: set[str] | Non
     outlet's choice, and is not marked (evaluative adjectives stay: they judge, whoever writes
     them). ``hits``: ``lex.find(text)`` when the caller has it already. ``tags``: ``parsed_pos``
     of the text; a hit whose head the parser tags as another part of speech is left out.
+    ``extents``: ``parsed_extents`` of the text; a hit found there is marked as its phrase. A
+    speech or action verb inside a direct quotation is not marked.
     """
     lex = lex or lexicon()
     quotes = quoted_ranges(text)
     hits = lex.find(text) if hits is None else hits
     tags = tags or {}
+    extents = extents or {}
     keep = [h for h in hits if (mild or not h.entry.mild) and _fits(h, tags.get(h.start))
-            and not (shared and h.entry.cls != "adj" and h.entry.lemma in shared)]
-    return _coordinate(text, [_make(text, h.start, h.end, _neutral(h, prefer), quotes) for h in keep], quotes)
+            and not (shared and h.entry.cls != "adj" and h.entry.lemma in shared)
+            and not (h.entry.cls in QUOTED_UNMARKED and _inside(quotes, h.start, h.end))]
+    spans = [_make(text, *extents.get(h.start, (h.start, h.end)), _neutral(h, prefer), quotes) for h in keep]
+    return _coordinate(text, spans, quotes)
 
 
 COORD = re.compile(r"\s*(?:,\s*)?(?:and|or)\s+|\s*,\s*")
@@ -106,10 +163,14 @@ COORD = re.compile(r"\s*(?:,\s*)?(?:and|or)\s+|\s*,\s*")
 
 def _coordinate(text: str, spans: list[Loaded], quotes: list) -> list[Loaded]:
     """Join loaded terms coordinated with each other ("dishonest and hypocritical") into one
-    span: annotators mark the coordination as one phrase."""
+    span: annotators mark the coordination as one phrase. A hit whose phrase takes in the hit
+    before it ("bitterly complained": both lexicon terms) is joined with it too."""
     out: list[Loaded] = []
     for sp in spans:
         prev = out[-1] if out else None
+        if prev is not None and sp.start < prev.end:
+            out[-1] = _make(text, min(prev.start, sp.start), max(prev.end, sp.end), sp.neutral, quotes)
+            continue
         if prev is not None and COORD.fullmatch(text[prev.end:sp.start]):
             neutral = f"{prev.neutral} and {sp.neutral}" if prev.neutral and sp.neutral else None
             out[-1] = _make(text, prev.start, sp.end, neutral, quotes)
@@ -237,6 +298,7 @@ def loaded_stage(analysis: Analysis, ctx: dict | None = None) -> None:
     copies = {(r["a"], r["b"]) for r in analysis.reuse} | {(r["b"], r["a"]) for r in analysis.reuse}
     contrast = contrast_pairs(analysis, lex)
     tags = (ctx or {}).get("loaded_pos") or {}
+    extents = (ctx or {}).get("loaded_ext") or {}
     n = 0
     for a in analysis.articles:
         prefer: set[str] = set()
@@ -252,7 +314,7 @@ def loaded_stage(analysis: Analysis, ctx: dict | None = None) -> None:
             for s, e in _occurrences(a.text, phrase):
                 spans.append(_make(a.text, s, e, plain, quotes))
         spans += find_loaded(a.text, lex, prefer=prefer, shared=shared, hits=hits[a.id],
-                             tags=tags.get(a.id))
+                             tags=tags.get(a.id), extents=extents.get(a.id))
         a.loaded = _merge(spans)
         n += len(a.loaded)
     log.info("loaded: %d spans in %d articles (%d from reuse contrast)", n, len(by_id),

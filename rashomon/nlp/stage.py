@@ -173,13 +173,15 @@ class Annotations:
     events: list[dict] = field(default_factory=list)
     features: object = None  # stories.ArticleFeatures
     loaded_pos: dict = field(default_factory=dict)  # framing.parsed_pos: lexicon hit start -> tag
+    loaded_ext: dict = field(default_factory=dict)  # framing.parsed_extents: hit start -> (start, end)
 
 
 def annotate_article(article: Article, doc) -> Annotations:
     """Run every per-article component on one parsed article (``doc`` None: not English, so
     times and story features only)."""
     from ..events import find_events
-    from ..framing.loaded import parsed_pos
+    from ..framing.lexicon import lexicon
+    from ..framing.loaded import parsed_extents, parsed_pos
     from ..stories import feature_extractor
     from .entities import find_mentions
     from .quotes import find_quotes
@@ -191,7 +193,9 @@ def annotate_article(article: Article, doc) -> Annotations:
         out.quotes = find_quotes(article, doc)
         out.mentions = find_mentions(article, doc)
         out.events = find_events(article, doc, times, out.mentions)
-        out.loaded_pos = parsed_pos(doc)
+        hits = lexicon().find(doc.text)
+        out.loaded_pos = parsed_pos(doc, hits=hits)
+        out.loaded_ext = parsed_extents(doc, hits=hits)
     return out
 
 
@@ -245,8 +249,10 @@ class _Shared:
 
 
 def nlp_stage(analysis: Analysis, ctx: dict, *, batch_size: int = 32) -> None:
-    """Fill times, quotes, entities and events; leave story features in ``ctx["story_features"]``
-    and the parser's tags of loaded-terms hits in ``ctx["loaded_pos"]`` (article id -> start -> tag).
+    """Fill times, quotes, entities and events; leave story features in ``ctx["story_features"]``,
+    the parser's tags of loaded-terms hits in ``ctx["loaded_pos"]`` (article id -> start -> tag)
+    and the phrases the parse extends them to in ``ctx["loaded_ext"]`` (article id -> start ->
+    (start, end)).
 
     ``ctx["workers"]``: processes for the per-article analysis (None: all cores)."""
     from ..events import merge_events
@@ -256,6 +262,7 @@ def nlp_stage(analysis: Analysis, ctx: dict, *, batch_size: int = 32) -> None:
     event_mentions: list[dict] = []
     features = []
     loaded_pos: dict[str, dict[int, str]] = {}
+    loaded_ext: dict[str, dict[int, tuple[int, int]]] = {}
     shared = _Shared()
     english = {a.id for a in analysis.articles if a.language in ENGLISH}
     stream = annotate(analysis.articles, workers=ctx.get("workers"), batch_size=batch_size)
@@ -272,6 +279,8 @@ def nlp_stage(analysis: Analysis, ctx: dict, *, batch_size: int = 32) -> None:
         analysis.quotes.extend(ann.quotes)
         if ann.loaded_pos:
             loaded_pos[article.id] = ann.loaded_pos
+        if ann.loaded_ext:
+            loaded_ext[article.id] = ann.loaded_ext
         mentions.append((article, ann.mentions))
         event_mentions.extend(ann.events)
     analysis.entities = resolve_entities(mentions)
@@ -282,3 +291,4 @@ def nlp_stage(analysis: Analysis, ctx: dict, *, batch_size: int = 32) -> None:
     ctx["story_features"] = features
     ctx["event_mentions"] = event_mentions
     ctx["loaded_pos"] = loaded_pos
+    ctx["loaded_ext"] = loaded_ext
