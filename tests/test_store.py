@@ -245,7 +245,8 @@ def test_store_old_schema_upgrades_and_fills_story_pages(full_store, tmp_path):
 
     path = tmp_path / "old.duckdb"
     shutil.copy(full_store[0], path)
-    with open_store(path) as s:  # as a store written before migrations 5 to 7
+    with open_store(path) as s:  # as a store written before migrations 5 to 8
+        s.con.execute("DROP TABLE loaded_parse")
         s.con.execute("DROP TABLE sentence_vectors")
         s.con.execute("DROP TABLE story_pages")
         s.con.execute("ALTER TABLE story_state DROP COLUMN last_day")
@@ -465,3 +466,29 @@ def test_store_articles_keep_loaded_spans_inside_quotations(tmp_path):
         back = row_article(s.con.execute(SELECT_ARTICLE + " WHERE id = 'a-1'").fetchone())
     assert back.loaded == a.loaded
     assert back.loaded[0].to_json()["quoted"] is True and "quoted" not in back.loaded[1].to_json()
+
+
+def test_store_loaded_wording_of_stored_articles_keeps_the_parse_facts(tmp_path):
+    """A later add re-runs the loaded stage over the stored articles of the stories it grows,
+    whose parse is gone: the facts the parse gave (a hit's part of speech, its phrase) are read
+    from the store, so a stored article's loaded wording stays the batch run's."""
+    body = ("The Harbour Council of Velmora voted on Monday to close the old ferry pier after engineers "
+            "found cracks in its pilings. {verb} Mayor Ilse Varga said repairs would cost 4 million "
+            "crowns and take two years. Ferry operators said the closure would cut the island service "
+            "by half until the new pier opens.")
+    first = {"id": "v1", "outlet": "Velmora Courier", "published": "2031-03-04", "title": "Council closes ferry pier",
+             "text": body.format(verb="Opposition councillors quickly pounced on the decision.")}
+    later = {"id": "v2", "outlet": "Island Gazette", "published": "2031-03-04", "title": "Ferry pier closed",
+             "text": body.format(verb="Opposition councillors criticised the decision.")}
+    for name, rec in (("first.jsonl", first), ("later.jsonl", later)):
+        (tmp_path / name).write_text(json.dumps(rec) + "\n", encoding="utf-8")
+    batch = rashomon.analyze([tmp_path / "first.jsonl", tmp_path / "later.jsonl"]).to_json()
+    want = {a["title"]: [sp["text"] for sp in a.get("loaded", [])] for a in batch["articles"]}
+    assert "quickly pounced" in want["Council closes ferry pier"]  # the phrase the parse gives
+    with open_store(tmp_path / "inc.duckdb") as s:
+        s.add([tmp_path / "first.jsonl"])
+        s.add([tmp_path / "later.jsonl"])
+        an = s.analysis().to_json()
+    assert len(an["stories"]) == 1  # the later add grew the stored story: its loaded stage re-ran
+    got = {a["title"]: [sp["text"] for sp in a.get("loaded", [])] for a in an["articles"]}
+    assert got == want

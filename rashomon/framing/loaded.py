@@ -22,8 +22,9 @@ quotation is the speaker's narration ("we slammed the door on them") and is not 
 When the nlp stage parsed the article it leaves, for each lexicon hit, the parser's coarse tag of
 the hit's head (``parsed_pos``, in ``ctx["loaded_pos"]``): a hit that the parser reads as another
 part of speech than the lexicon row's is a homograph or another sense (the noun in "the price
-spiral" beside the verb "prices spiral", the noun "a retort") and is not marked. Without a parse
-(the store's re-run of this stage) every hit stands.
+spiral" beside the verb "prices spiral", the noun "a retort") and is not marked. The store keeps
+these facts per article (table ``loaded_parse``) for its re-runs of this stage; without them (an
+article stored before the store kept them) every hit stands.
 
 The parse also gives a hit's phrase (``parsed_extents``, in ``ctx["loaded_ext"]``): annotators
 mark "immediately pounced" and "vowed to punish", not the bare "pounced" and "vowed", so a hit

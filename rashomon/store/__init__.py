@@ -326,6 +326,9 @@ class Store:
         bulk_insert(con, "mentions", ("article", "data"), [(n.article, dumps(n.mentions)) for n in notes])
         bulk_insert(con, "event_mentions", ("article", "data"), [(n.article, dumps(n.events)) for n in notes])
         bulk_insert(con, "story_features", ("article", "data"), [(n.article, dumps(n.features)) for n in notes])
+        bulk_insert(con, "loaded_parse", ("article", "pos", "ext"),
+                    [(n.article, dumps(n.loaded_pos), dumps(n.loaded_ext)) for n in notes
+                     if n.loaded_pos or n.loaded_ext])
 
     def complete(self, res: AddResult | None = None) -> AddResult:
         """Step 2 (see the module doc): the corpus stages over every pending article, in one

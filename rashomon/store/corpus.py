@@ -184,6 +184,18 @@ def update_storylines(con, touched: set[int], old_ids: set[str], clusterer: Stor
     return update(con, touched, old_ids, clusterer, lambda ids: _features(con, ids), load_articles)
 
 
+def loaded_parse(con, ids: Sequence[str]) -> dict:
+    """The loaded stage's parse facts of stored articles (``ctx["loaded_pos"]`` and
+    ``ctx["loaded_ext"]``: article -> hit start -> tag / phrase), as the nlp stage gives them."""
+    pos: dict[str, dict[int, str]] = {}
+    ext: dict[str, dict[int, tuple[int, int]]] = {}
+    for aid, p, e in con.execute("SELECT article, pos, ext FROM loaded_parse WHERE article IN (SELECT unnest($1))",
+                                 [list(ids)]).fetchall():
+        pos[aid] = {int(k): v for k, v in json.loads(p).items()}
+        ext[aid] = {int(k): tuple(v) for k, v in json.loads(e).items()}
+    return {"loaded_pos": pos, "loaded_ext": ext}
+
+
 def update_story_sections(con, touched: set[int], pending: Sequence[str],
                           load_articles: Callable[[list[str]], list[Article]],
                           seconds: dict[str, float] | None = None) -> set[int]:
@@ -225,7 +237,7 @@ def update_story_sections(con, touched: set[int], pending: Sequence[str],
     sub.events = [json.loads(d) for (d,) in con.execute(
         "SELECT data FROM events WHERE id IN (SELECT event FROM event_articles WHERE article IN (SELECT unnest($1))) "
         "ORDER BY pos", arg).fetchall()]
-    loaded_stage(sub, {})
+    loaded_stage(sub, loaded_parse(con, core))
     day = store_day(con)
     cache = VectorCache(con, embedding.embed, day)
     compare_stage(sub, {"embed": cache})

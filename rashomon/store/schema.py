@@ -90,6 +90,10 @@ MIGRATIONS: list[tuple[int, list]] = [  # SQL strings, or functions of the conne
     (6, ["ALTER TABLE story_state ADD COLUMN last_day INTEGER", _fill_last_day]),
     # the cache of sentence embeddings of the stories still growing (rashomon.store.vectors)
     (7, VECTOR_TABLES),
+    # what the parse said of each article's loaded-terms hits (framing.parsed_pos and
+    # parsed_extents), so the loaded stage re-run by a later add reads them as a batch run does;
+    # articles stored before have none (their hits stand as their lexicon terms)
+    (8, ["CREATE TABLE loaded_parse (article VARCHAR PRIMARY KEY, pos VARCHAR NOT NULL, ext VARCHAR NOT NULL)"]),
 ]
 
 LATEST = MIGRATIONS[-1][0]
