@@ -7,7 +7,9 @@ For each size a corpus of ~600-word articles is built in /tmp (never committed) 
 real paragraphs: those of our own example corpus and test fixtures and of the evaluation sets'
 articles (read by path at run time). Each article takes runs of consecutive paragraphs from a few
 source articles drawn at random until it has 600 words, an outlet, a date within a month and a title; so
-outlets, dates, stories and shared passages all occur, as in a real crawl. Then the analysis
+outlets, dates, stories and shared passages all occur, as in a real crawl. A quarter of the
+articles republish or rewrite a recent one; a pool paragraph drawn again is perturbed, so reuse
+stays at a crawl's rate as the corpus grows (see ``build``). Then the analysis
 runs in its own process exactly as ``rashomon analyze CORPUS --out OUT --workers W`` does
 (``analyze`` then ``write``, report included), sampled for peak RSS (its own plus its worker
 processes', summed); prints articles/s, peak RSS, and the seconds of each stage from the
@@ -56,29 +58,66 @@ def paragraphs(paths: list[str]) -> list[list[str]]:
     return out
 
 
+COPY_SHARE = 0.25    # articles that republish or rewrite a recent article of the corpus (wire copy)
+REWRITE_SHARE = 0.5  # of those, rewrites: some words of each sentence swapped, the rest as the source
+RECENT = 200         # the copied article is one of the last RECENT written
+PERTURB = 4          # a pool paragraph used again is another outlet's text: every PERTURB-th word
+                     # is replaced, so it shares no passage (and few shingles) with its earlier uses
+
+
+def _perturb(para: str, rng: random.Random, vocab: list[str], every: int) -> str:
+    words = para.split()
+    start = rng.randrange(every)
+    for k in range(start, len(words), every):
+        words[k] = rng.choice(vocab)
+    return " ".join(words)
+
+
 def build(n: int, path: Path, seed: int = 7) -> int:
-    """Write ``n`` recombined articles as JSONL to ``path``; returns the number of words."""
+    """Write ``n`` recombined articles as JSONL to ``path``; returns the number of words.
+
+    Reuse stays at the rate of a real crawl as ``n`` grows: ``COPY_SHARE`` of the articles copy a
+    recent article (verbatim, or rewritten: every fourth word of a third of its sentences
+    swapped), the others are runs of pool paragraphs. The pool is finite, so a paragraph drawn
+    again is perturbed (``PERTURB``): without that, at 10,000 articles each would share text
+    with some 190 others (939,000 candidate pairs), which no news crawl does."""
     rng = random.Random(seed)
     groups = paragraphs(SOURCES)
+    vocab = sorted({w for g in groups for p in g for w in p.split() if w.isalpha() and w.islower()})
+    seen: set[tuple[int, int]] = set()
+    written: list[dict] = []
     total = 0
     with path.open("w", encoding="utf-8") as f:
         for i in range(n):
-            paras, used, words = [], set(), 0
-            while words < WORDS:  # a run of paragraphs in order from one article, then another
-                g = rng.randrange(len(groups))
-                k = rng.randrange(len(groups[g]))
-                while k < len(groups[g]) and words < WORDS and (g, k) not in used:
-                    used.add((g, k))
-                    paras.append(groups[g][k])
-                    words += len(groups[g][k].split())
-                    k += 1
-                    if rng.random() < 0.3:
-                        break
-            title = " ".join(paras[0].split()[:rng.randint(6, 11)]).rstrip(",;:")
             day = 1 + rng.randrange(28)
-            f.write(json.dumps({"id": f"bench-{i}", "outlet": rng.choice(OUTLETS), "title": title,
-                                "published": f"2025-05-{day:02d}", "text": "\n\n".join(paras)}) + "\n")
-            total += words
+            if written and rng.random() < COPY_SHARE:
+                src = rng.choice(written[-RECENT:])
+                paras = src["text"].split("\n\n")
+                if rng.random() < REWRITE_SHARE:
+                    paras = [_perturb(p, rng, vocab, 4) if rng.random() < 0.33 else p for p in paras]
+                title, day = src["title"], min(28, int(src["published"][-2:]) + rng.randrange(2))
+            else:
+                paras, used, words = [], set(), 0
+                while words < WORDS:  # a run of paragraphs in order from one article, then another
+                    g = rng.randrange(len(groups))
+                    k = rng.randrange(len(groups[g]))
+                    while k < len(groups[g]) and words < WORDS and (g, k) not in used:
+                        used.add((g, k))
+                        para = groups[g][k]
+                        paras.append(_perturb(para, rng, vocab, PERTURB) if (g, k) in seen else para)
+                        seen.add((g, k))
+                        words += len(para.split())
+                        k += 1
+                        if rng.random() < 0.3:
+                            break
+                title = " ".join(paras[0].split()[:rng.randint(6, 11)]).rstrip(",;:")
+            rec = {"id": f"bench-{i}", "outlet": rng.choice(OUTLETS), "title": title,
+                   "published": f"2025-05-{day:02d}", "text": "\n\n".join(paras)}
+            f.write(json.dumps(rec) + "\n")
+            written.append(rec)
+            if len(written) > RECENT:
+                written.pop(0)
+            total += sum(len(p.split()) for p in paras)
     return total
 
 
