@@ -259,3 +259,33 @@ def test_compare_embeds_only_sentences_with_a_lexical_candidate_yet_aligns_a_par
     assert not any("choir" in t for t in seen)
     facts = [f for f in an.stories[0]["facts"] if len(f["reported_by"]) == 2]
     assert [f["text"] for f in facts] == ["Floodwater closed the northern bridge of Ostrel on Tuesday morning."]
+
+
+def test_compare_big_story_is_compared_on_a_bounded_set_covering_every_outlet(monkeypatch):
+    import rashomon.compare as cmp
+
+    monkeypatch.setattr(cmp, "MAX_COMPARED", 4)
+    # six copies of the Varno Post report (its own outlet, one source), then the two others, and
+    # one late Varno Post report; the dated event is reported only by an article left out
+    arts = [art(f"p{k}", A, "Varno Post", published=f"2031-05-0{k + 1}") for k in range(6)]
+    arts += [art("b", B, "Hill Courier", published="2031-05-03"),
+             art("c", C, "Valley Times", published="2031-05-04")]
+    an = Analysis(articles=arts, stories=[story("s", [a.id for a in arts])])
+    start = A.index("killed")
+    an.events = [{"id": "ev-1", "type": "KILL", "date": "2031-05-04", "actors": [], "targets": [],
+                  "location": None, "killed": 12, "injured": None,
+                  "mentions": [{"article": "p5", "start": start, "end": start + 6}]}]
+    st = _run(an).stories[0]
+    # round robin over the three sources, each source's earliest report first: p0, b, c, then p1
+    assert st["compared"] == ["p0", "p1", "b", "c"]
+    for f in st["facts"]:
+        assert set(f["reported_by"]) | set(f["omitted_by"]) == set(st["compared"])
+    killed = [f for f in st["facts"] if "killed 12" in f["text"] or "killed 19" in f["text"]]
+    assert killed and {"p0", "p1", "b"} <= {a for f in killed for a in f["reported_by"]}
+    assert any(c["topic"].startswith("number of") for c in st["conflicts"])
+    # the timeline still takes every article of the story
+    assert [s["article"] for e in st["timeline"] for s in e["sources"]] == ["p5"]
+    validate(an.to_json())
+    # a story within the bound names no compared subset
+    small = _run(_three()).stories[0]
+    assert "compared" not in small

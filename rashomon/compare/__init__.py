@@ -8,6 +8,14 @@ after an add). Claims are the sentences of each article (``sentences``); only th
 stories with two or more articles are embedded, in one batch (``embed``); ``align`` makes facts,
 ``conflicts`` finds disagreements, ``summary`` and ``timeline`` write the rest. A story of one
 article has nothing to compare: no facts or conflicts, its lead sentences as summary, its timeline.
+
+A story of more than ``MAX_COMPARED`` articles (a big development in a large crawl: hundreds of
+reports, most of them copies) is compared on ``MAX_COMPARED`` of them, chosen to cover every
+independent source (``compared_articles``: each outlet and its copies in turn, earliest report
+first), so the cost of a story stays bounded however many articles it gathers: aligning claims
+is quadratic in the story's articles. Its ``compared`` field lists them; facts, conflicts and
+summary are over those (``reported_by`` and ``omitted_by`` name compared articles only), the
+timeline over all the story's articles.
 """
 from __future__ import annotations
 
@@ -43,6 +51,7 @@ def _entity_spans(entities: list[dict]) -> dict[str, list[tuple[int, int, str]]]
     return out
 
 
+MAX_COMPARED = 40
 MIN_SHARED_STEMS = 2
 MIN_STEM_SHARE = 0.3   # shared stems / stems of the smaller claim, for a candidate pair
 STEM = 5
@@ -104,10 +113,34 @@ def embed_distinct(texts: list[str], embed_fn):
     return np.asarray(vecs)[np.asarray(rows, dtype=int)], len(index)
 
 
+def compared_articles(articles: list[Article], reuse: list[dict], limit: int | None = None) -> list[Article]:
+    """The articles a story is compared on: all of them up to ``limit``; else ``limit`` of them
+    taken in turn from each independent source (an outlet with its articles' copies; sources in
+    the order of their first report), each source's earliest reports first. In story order."""
+    limit = MAX_COMPARED if limit is None else limit
+    if len(articles) <= limit:
+        return articles
+    groups = independent_groups([a.id for a in articles], {a.id: a.outlet for a in articles}, reuse)
+    pos = {a.id: k for k, a in enumerate(articles)}
+    members: dict[int, list[Article]] = defaultdict(list)
+    for a in sorted(articles, key=lambda a: (a.published or "9999", pos[a.id])):
+        members[groups[a.id]].append(a)
+    queues = list(members.values())  # dicts keep insertion order: by each source's first report
+    chosen: list[Article] = []
+    depth = 0
+    while len(chosen) < limit:
+        for q in queues:
+            if depth < len(q) and len(chosen) < limit:
+                chosen.append(q[depth])
+        depth += 1
+    return sorted(chosen, key=lambda a: pos[a.id])
+
+
 def compare_story(story: dict, articles: list[Article], claims_by: dict[str, list[Claim]],
-                  vecs, embed_fn, lookups: dict) -> None:
-    """Fill one story's comparison; ``vecs`` holds the embeddings of its claims (in article
-    order), or None for a story of one article."""
+                  vecs, embed_fn, lookups: dict, members: list[Article] | None = None) -> None:
+    """Fill one story's comparison of ``articles``; ``vecs`` holds the embeddings of their
+    claims (in article order), or None for a story of one article. ``members``: all the story's
+    articles when only some are compared (the timeline takes them all)."""
     ids = [a.id for a in articles]
     claims = [c for a in ids for c in claims_by[a]]
     loaded = [n for a in articles for n in _loaded_counts(a, claims_by[a.id])]
@@ -135,8 +168,12 @@ def compare_story(story: dict, articles: list[Article], claims_by: dict[str, lis
                                     "end": claims[i].end} for i in f.members]} for f in facts]
     story["conflicts"] = conflicts
     story["summary"] = summarize(facts, conflicts, claims, names, groups)
-    story["timeline"] = timeline(lookups["events"], ids, claims_by,
-                                 {a.id: a.text for a in articles}, loaded_at)
+    members = members or articles
+    for a in members:
+        if a.id not in claims_by:
+            claims_by[a.id] = claims_of(a)
+    story["timeline"] = timeline(lookups["events"], [a.id for a in members], claims_by,
+                                 {a.id: a.text for a in members}, loaded_at)
 
 
 def compare_stage(analysis: Analysis, ctx: dict | None = None) -> None:
@@ -157,14 +194,19 @@ def compare_stage(analysis: Analysis, ctx: dict | None = None) -> None:
         missing = [i for i in story["articles"] if i not in by_id]
         if missing:
             raise ValueError(f"story {story['id']}: article(s) {', '.join(missing)} not in the analysis")
-        arts = [by_id[i] for i in story["articles"]]
+        every = [by_id[i] for i in story["articles"]]
+        arts = compared_articles(every, analysis.reuse)
+        if len(arts) < len(every):
+            story["compared"] = [a.id for a in arts]
+        else:
+            story.pop("compared", None)
         for a in arts:
             if a.id not in claims_by:
                 claims_by[a.id] = claims_of(a)
-        plans.append((story, arts))
+        plans.append((story, arts, every))
     masks = {story["id"]: _worth_embedding([claims_by[a.id] for a in arts])
-             for story, arts in plans if len(arts) > 1}
-    texts = [c.text for story, arts in plans if len(arts) > 1
+             for story, arts, _ in plans if len(arts) > 1}
+    texts = [c.text for story, arts, _ in plans if len(arts) > 1
              for c, keep in zip((c for a in arts for c in claims_by[a.id]), masks[story["id"]]) if keep]
     vecs, distinct = embed_distinct(texts, embed_fn) if texts else (None, 0)
     analysis.stats["compare_sentences_embedded"] = distinct
@@ -172,7 +214,7 @@ def compare_stage(analysis: Analysis, ctx: dict | None = None) -> None:
                "times": _by_article(analysis.times), "quotes": _by_article(analysis.quotes),
                "events": analysis.events}
     row = 0
-    for story, arts in plans:
+    for story, arts, every in plans:
         mine = None
         if len(arts) > 1:
             mask = masks[story["id"]]
@@ -181,4 +223,4 @@ def compare_stage(analysis: Analysis, ctx: dict | None = None) -> None:
             if k:
                 mine[np.asarray(mask, dtype=bool)] = vecs[row:row + k]
             row += k
-        compare_story(story, arts, claims_by, mine, embed_fn, lookups)
+        compare_story(story, arts, claims_by, mine, embed_fn, lookups, every)

@@ -111,6 +111,15 @@ def story_dict(row) -> dict:
     out = {"id": sid, "title": title, "articles": list(articles), "start": start, "end": end}
     stored = json.loads(sections) if sections else {}
     out.update({k: stored.get(k, []) for k in SECTIONS})
+    if "compared" in stored:  # a big story compared on some of its articles (rashomon.compare)
+        out["compared"] = stored["compared"]
+    return out
+
+
+def _sections(story: dict) -> dict:
+    out = {k: story.get(k, []) for k in SECTIONS}
+    if "compared" in story:
+        out["compared"] = story["compared"]
     return out
 
 
@@ -249,7 +258,7 @@ def update_story_sections(con, touched: set[int], pending: Sequence[str],
     con.execute("UPDATE articles SET loaded = n.loaded FROM new_loaded n WHERE articles.id = n.id")
     con.execute("DROP TABLE new_loaded")
     con.execute("CREATE OR REPLACE TEMP TABLE new_sections AS SELECT unnest($1) AS key, unnest($2) AS sections",
-                [[r[0] for r in rows], [dumps({k: st.get(k, []) for k in SECTIONS}) for st in sub.stories]])
+                [[r[0] for r in rows], [dumps(_sections(st)) for st in sub.stories]])
     con.execute("UPDATE stories SET sections = n.sections FROM new_sections n WHERE stories.key = n.key")
     con.execute("DROP TABLE new_sections")
     return {r[0] for r in rows}
