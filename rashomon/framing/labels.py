@@ -253,30 +253,35 @@ def framing_stage(analysis: Analysis) -> None:
     stories)."""
     texts = {a.id: a.text for a in analysis.articles}
     norp = {str(e.get("name", "")).lower() for e in analysis.entities if e.get("type") == "NORP"}
-    by_article: dict[str, list[dict]] = {}
+    # article -> (entity, rank of the mention among the entity's, mention): a story reads the
+    # mentions in its own articles, not every mention of an entity the whole corpus names
+    by_article: dict[str, list[tuple[dict, int, dict]]] = {}
     for e in analysis.entities:
         if e.get("type") == "NORP":  # demonyms modify other entities' names
             continue
-        for m in e.get("mentions") or []:
-            by_article.setdefault(m.get("article"), []).append(e)
+        for r, m in enumerate(e.get("mentions") or []):
+            by_article.setdefault(m.get("article"), []).append((e, r, m))
     for st in analysis.stories or []:
         ids = [x for x in st.get("articles") or [] if x in texts]
         if len(ids) < 2:
             st["framing"] = []
             continue
         seen: dict[str, dict] = {}
-        for aid in ids:
-            for e in by_article.get(aid, []):
+        inside: dict[str, list[tuple[int, dict]]] = {}
+        for aid in dict.fromkeys(ids):
+            for e, r, m in by_article.get(aid, []):
                 seen.setdefault(e["id"], e)
+                inside.setdefault(e["id"], []).append((r, m))
         rows = []
         for eid, e in seen.items():
-            mentioned = {m["article"] for m in e.get("mentions") or [] if m.get("article") in ids}
+            ms = [m for _, m in sorted(inside[eid], key=lambda x: x[0])]
+            mentioned = {m["article"] for m in ms}
             if len(mentioned) < 2:
                 continue
             terms: dict[str, list[str]] = {}
-            for m in e.get("mentions") or []:
+            for m in ms:
                 aid = m.get("article")
-                if aid not in mentioned or _is_pronoun(str(m.get("text", ""))):
+                if _is_pronoun(str(m.get("text", ""))):
                     continue
                 got = labels_in(texts[aid], m["start"], m["end"], person=e.get("type") == "PERSON", norp=norp)
                 have = terms.setdefault(aid, [])

@@ -33,6 +33,8 @@ complement right after it. Without a parse a hit is its lexicon term alone.
 """
 from __future__ import annotations
 
+from collections import Counter
+
 import logging
 import re
 import time
@@ -277,6 +279,38 @@ def _story_of(analysis: Analysis) -> dict[str, list[str]]:
     return {k: sorted(v) for k, v in peers.items()}
 
 
+def _one_story(analysis: Analysis) -> dict[str, int]:
+    """Article id -> index of its story, for the articles in exactly one story (each, as the
+    stories stage makes them; an article of several stories is left to the plain union)."""
+    seen: dict[str, int] = {}
+    twice: set[str] = set()
+    for k, st in enumerate(analysis.stories or []):
+        for x in dict.fromkeys(st.get("articles") or []):
+            if isinstance(x, str):
+                if x in seen:
+                    twice.add(x)
+                seen[x] = k
+    return {x: k for x, k in seen.items() if x not in twice}
+
+
+class _Others:
+    """The union of the other articles' sets of a story, as a membership test: ``w in self`` when
+    ``w`` is in some member's set beyond those in ``minus`` (the article's own, its copies'). A
+    story of hundreds of articles would otherwise unite hundreds of sets for each member."""
+
+    __slots__ = ("count", "minus", "nonempty")
+
+    def __init__(self, count: Counter, minus: list[set[str]], nonempty: bool):
+        self.count, self.minus, self.nonempty = count, minus, nonempty
+
+    def __contains__(self, w: object) -> bool:
+        c = self.count.get(w, 0)
+        return c > 0 and c > sum(1 for m in self.minus if w in m)
+
+    def __bool__(self) -> bool:
+        return self.nonempty
+
+
 def _merge(spans: list[Loaded]) -> list[Loaded]:
     """Sorted, without overlaps: an earlier entry in ``spans`` wins over a later overlapping one."""
     kept: list[Loaded] = []
@@ -300,15 +334,31 @@ def loaded_stage(analysis: Analysis, ctx: dict | None = None) -> None:
     contrast = contrast_pairs(analysis, lex)
     tags = (ctx or {}).get("loaded_pos") or {}
     extents = (ctx or {}).get("loaded_ext") or {}
+    reused: dict[str, set[str]] = {}
+    for x, y in copies:
+        reused.setdefault(x, set()).add(y)
+    story_of = _one_story(analysis)
+    pools: dict[int, tuple[Counter, Counter]] = {}
     n = 0
     for a in analysis.articles:
-        prefer: set[str] = set()
-        shared: set[str] = set()
-        for p in peers.get(a.id, []):
-            if p in words:
-                prefer |= words[p]
-                if (a.id, p) not in copies:  # a copy shares the wording of its source
-                    shared |= lemmas[p]
+        k = story_of.get(a.id)
+        if k is not None:  # the words of its story's other articles, without uniting their sets
+            members = analysis.stories[k]["articles"]
+            if k not in pools:
+                pools[k] = (Counter(w for m in members if m in words for w in words[m]),
+                            Counter(x for m in members if m in lemmas for x in lemmas[m]))
+            mine = [p for p in reused.get(a.id, ()) if p in lemmas and p != a.id and p in members]
+            others = [p for p in members if p != a.id and p in words]
+            prefer = _Others(pools[k][0], [words[a.id]], any(words[p] for p in others))
+            shared = _Others(pools[k][1], [lemmas[a.id]] + [lemmas[p] for p in mine],
+                             any(lemmas[p] for p in others if (a.id, p) not in copies))
+        else:
+            prefer, shared = set(), set()
+            for p in peers.get(a.id, []):
+                if p in words:
+                    prefer |= words[p]
+                    if (a.id, p) not in copies:  # a copy shares the wording of its source
+                        shared |= lemmas[p]
         quotes = quoted_ranges(a.text)
         spans: list[Loaded] = []
         for phrase, plain in contrast.get(a.id, []):

@@ -797,13 +797,20 @@ def resolve_entities(articles_and_mentions) -> list[dict]:
         if _family(c) == "P":
             for k in c.multi:
                 by_person[(k[-1], k[0][:1])].append(i)
-    for members in by_person.values():
-        for x in range(len(members)):
-            a = members[x]
-            for b in members[x + 1:]:
-                if find(a) != find(b) and (chains[a].article == chains[b].article
-                                           or ties.get(chains[a].article, {}).get(chains[b].article, 0.0) >= TIE):
-                    union(a, b)
+    for members in by_person.values():  # (same article or tied articles: ties are symmetric)
+        first_in: dict[str, int] = {}
+        for a in members:
+            art = chains[a].article
+            if art in first_in:
+                union(first_in[art], a)
+            else:
+                first_in[art] = a
+        if len(first_in) < 2:
+            continue
+        for art, a in first_in.items():
+            for other, w in ties.get(art, {}).items():
+                if w >= TIE and other in first_in:
+                    union(a, first_in[other])
 
     # 2. one-word chains: join an entity that holds the word, or each other, when articles are tied
     ent_arts: dict[int, set] = defaultdict(set)
@@ -830,6 +837,7 @@ def resolve_entities(articles_and_mentions) -> list[dict]:
                 if len(ini) >= 2:
                     holders[ini].append((i, ini, "alias"))
     singles_at: dict[tuple, dict] = defaultdict(dict)  # key -> article -> chain index
+    tie_of: dict[tuple, float] = {}  # (article, entity root) -> tie; ent_arts is fixed from here
     for i, c in enumerate(chains):
         if c.multi:
             continue
@@ -837,17 +845,24 @@ def resolve_entities(articles_and_mentions) -> list[dict]:
         word = fold(c.mentions[0]["text"]).replace(".", "")
         best, best_tie = None, 0.0
         mine = ties.get(c.article, {})
+        tried: set[int] = set()  # an entity's tie is the same through each of its holders
         for h, hword, where in sorted(set(holders.get(k[0], ())) | set(holders.get(word, ()))):
             if not _attachable(c, chains[h], where) or _ratio(word, hword) < SAME_WORD:
                 continue
             r = find(h)
-            arts = ent_arts[r]  # the strongest tie to an article of the entity (ties are > 0)
-            if len(mine) < len(arts):
-                tie = max((w for a, w in mine.items() if a in arts), default=0.0)
-            else:
-                tie = max((mine.get(a, 0.0) for a in arts), default=0.0)
-            if c.article in ent_arts[r]:
-                tie = max(tie, TIE)
+            if r in tried:
+                continue
+            tried.add(r)
+            tie = tie_of.get((c.article, r))
+            if tie is None:
+                arts = ent_arts[r]  # the strongest tie to an article of the entity (ties are > 0)
+                if len(mine) < len(arts):
+                    tie = max((w for a, w in mine.items() if a in arts), default=0.0)
+                else:
+                    tie = max((mine.get(a, 0.0) for a in arts), default=0.0)
+                if c.article in ent_arts[r]:
+                    tie = max(tie, TIE)
+                tie_of[(c.article, r)] = tie
             if tie >= TIE and tie > best_tie:
                 best, best_tie = r, tie
         if best is not None:
@@ -857,7 +872,7 @@ def resolve_entities(articles_and_mentions) -> list[dict]:
     for k, at in singles_at.items():
         for a, i in at.items():
             for b, w in ties.get(a, {}).items():
-                if w >= TIE and b in at and _compatible(chains[i], chains[at[b]]):
+                if w >= TIE and b in at and find(i) != find(at[b]) and _compatible(chains[i], chains[at[b]]):
                     union(i, at[b])
 
     groups: dict[int, list[_Chain]] = defaultdict(list)

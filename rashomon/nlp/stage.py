@@ -99,10 +99,12 @@ def link_speakers(quotes: list[dict], entities: list[dict], texts: dict[str, str
     3. Else no entity: the speaker is a description ("a statement", "officials").
     """
     by_article: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
+    spans: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)  # (entity, article) -> mentions
     names: dict[tuple[str, str], str] = {}
     for e in entities:
         for m in e["mentions"]:
             by_article[m["article"]].append((m["start"], m["end"], e["id"]))
+            spans[(e["id"], m["article"])].append((m["start"], m["end"]))
     for e in entities:  # entity names and aliases first, then mention texts: the first key wins
         arts = {m["article"] for m in e["mentions"]}
         for n in [e["name"], *e.get("aliases", [])]:
@@ -140,10 +142,11 @@ def link_speakers(quotes: list[dict], entities: list[dict], texts: dict[str, str
         q["speaker"] = eid
         if own:
             continue
-        ment = by_id[eid]["mentions"]
-        if not any(m["article"] == q["article"] and m["start"] < t and m["end"] > s for m in ment):
-            ment.append({"article": q["article"], "start": s, "end": t, "text": literal})
+        mine = spans[(eid, q["article"])]
+        if not any(ms < t and me > s for ms, me in mine):
+            by_id[eid]["mentions"].append({"article": q["article"], "start": s, "end": t, "text": literal})
             by_article[q["article"]].append((s, t, eid))
+            mine.append((s, t))
     for e in entities:
         e["mentions"].sort(key=lambda m: (m["article"], m["start"], m["end"]))
 
