@@ -21,10 +21,60 @@ def test_pipeline_undated_article_takes_its_story_date_and_resolves_again():
     assert sunday and sunday[0]["value"] == "2025-06-15"
 
 
-def test_pipeline_reuse_runs_before_the_linguistic_stage():
-    # reuse infers dates for undated copies; the NLP stage anchors relative dates on them
-    names = [n for n, _ in corpus_stages()]
-    assert names.index("reuse") < names.index("nlp") < names.index("stories") < names.index("story dates")
+def _wire(day: str) -> str:
+    return (f"The harbour pilots of Port Ellery walked off the job on {day}, leaving a dozen cargo ships "
+            "waiting outside the breakwater, the port authority said. The pilots want a new contract "
+            "after two years of talks, and their union said the strike would go on until the "
+            "authority returns to the table. Ferries to the islands kept sailing, but the grain "
+            "terminal and the container quay stood idle for most of the day, and traders warned "
+            "that bread prices in the capital could rise within the week if the ships stayed at sea.")
+
+
+def test_pipeline_undated_copy_is_parsed_with_the_date_reuse_infers(tmp_path, monkeypatch):
+    # reuse runs while the worker processes parse; an undated copy of a dated wire story is
+    # parsed only after reuse has dated it, so its "on Sunday" resolves against that date
+    import json
+
+    from rashomon.nlp import stage
+    from rashomon.pipeline import analyze
+
+    monkeypatch.setattr(stage, "CHUNK", 1)  # every article its own chunk: both workers get work
+    rows = [{"id": "wire", "text": _wire("Sunday"), "published": "2025-06-17", "outlet": "Meridian Press"},
+            {"id": "copy", "text": _wire("Sunday"), "outlet": "The Ellery Courier"}]
+    rows += [{"id": f"other{i}", "text": f"The town council of Vell{i} met on Monday to discuss a new library.",
+              "published": "2025-06-16"} for i in range(3)]
+    path = tmp_path / "batch.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows), "utf-8")
+    an = analyze([path], workers=2)
+    copy = next(a for a in an.articles if a.text == rows[1]["text"] and a.published_basis == "inferred")
+    assert copy.published == "2025-06-17"
+    sunday = [t for t in an.times if t["article"] == copy.id and t["text"] == "Sunday"]
+    assert sunday and sunday[0]["value"] == "2025-06-15"
+    assert an.stats["reuse_seconds"] > 0 and any(r["kind"] == "duplicate" for r in an.reuse)
+
+
+def test_annotate_holds_articles_until_meanwhile_returns_and_raises_its_error():
+    import pytest
+
+    from rashomon.nlp.stage import annotate
+
+    arts = [_art(i, f"Dockers in Veronia walked out on Tuesday, the union said ({i}).", "2025-06-16")
+            for i in range(4)]
+    late = _art(9, "The ferry crews joined the strike on Tuesday, their union said.")
+
+    def date_it():
+        late.published, late.published_basis = "2025-06-20", "inferred"
+
+    out = list(annotate(arts + [late], workers=2, chunk=1, held={late.id}, meanwhile=date_it))
+    assert [a.article for a in out] == [a.id for a in arts] + [late.id]
+    (tuesday,) = [t for t in out[-1].times if t["text"] == "Tuesday"]
+    assert tuesday["value"] == "2025-06-17"  # anchored on the date set by ``meanwhile``
+
+    def broken():
+        raise RuntimeError("reuse failed")
+
+    with pytest.raises(RuntimeError, match="reuse failed"):
+        list(annotate(arts + [late], workers=2, chunk=1, held={late.id}, meanwhile=broken))
 
 
 def test_pipeline_event_mentions_of_story_dated_articles_get_their_dates():

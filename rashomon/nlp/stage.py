@@ -14,7 +14,7 @@ import os
 import re
 import sys
 from collections import defaultdict, deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -208,33 +208,89 @@ def annotate_chunk(articles: list[Article], batch_size: int = 32) -> list[Annota
 
 
 def annotate(articles: list[Article], *, workers: int | None = None, chunk: int | None = None,
-             batch_size: int = 32) -> Iterator[Annotations]:
+             batch_size: int = 32, held: Collection[str] = (),
+             meanwhile: Callable[[], None] | None = None) -> Iterator[Annotations]:
     """Annotations of each article, in the articles' order.
 
     ``workers`` processes (None: all cores) each load the model once and annotate chunks of
     ``chunk`` articles (None: ``CHUNK``); only the compact annotations come back. At most two
     chunks per worker are in flight, so memory does not grow with the corpus. One worker (or
     one chunk): all in this process. The results do not depend on the number of workers.
+
+    ``meanwhile``: work for this process while the workers parse (the reuse stage: one core's
+    work, which would otherwise leave the other core idle before the parse starts). It runs in a
+    thread; the articles whose ids are in ``held`` are sent to the workers only once it has
+    returned (the undated ones, which it may date), the others from the start. With one worker
+    it simply runs first. An exception it raises is raised here.
     """
     chunk = chunk or CHUNK
-    chunks = [articles[i:i + chunk] for i in range(0, len(articles), chunk)]
-    n = min(workers or os.cpu_count() or 1, len(chunks))
+    order = [a for a in articles if a.id not in held] + [a for a in articles if a.id in held]
+    free = len(articles) - sum(1 for a in articles if a.id in held)
+    chunks = [order[i:i + chunk] for i in range(0, free, chunk)]
+    late = [order[i:i + chunk] for i in range(free, len(order), chunk)]
+    n = min(workers or os.cpu_count() or 1, len(chunks) + len(late))
     if n <= 1:
-        for part in chunks:
+        if meanwhile is not None:
+            meanwhile()
+        for part in (articles[i:i + chunk] for i in range(0, len(articles), chunk)):
             yield from annotate_chunk(part, batch_size)
         return
     import multiprocessing as mp
+    import threading
+
+    failed: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            meanwhile()
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
+            failed.append(exc)
+
+    side = threading.Thread(target=run, name="rashomon-meanwhile", daemon=True) if meanwhile else None
+    position = {a.id: k for k, a in enumerate(articles)}
+    done: dict[int, Annotations] = {}
+    nxt = 0
+
+    def ready() -> Iterator[Annotations]:  # the results that come next in the articles' order
+        nonlocal nxt
+        while nxt in done:
+            yield done.pop(nxt)
+            nxt += 1
 
     # spawn, not fork: a worker starts from a clean interpreter and never copies the parent's
     # (corpus-sized) heap; the model is loaded once per worker by the initializer
     with mp.get_context("spawn").Pool(n, initializer=load) as pool:
         pending: deque = deque()
-        for part in chunks:
+
+        def collect() -> Iterator[Annotations]:
+            for ann in pending.popleft().get():
+                done[position[ann.article]] = ann
+            yield from ready()
+
+        for k, part in enumerate(chunks + late):
+            if k == len(chunks) and side is not None:  # the held articles wait for ``meanwhile``
+                if side.ident is None:
+                    side.start()
+                while side.is_alive():
+                    side.join(0.05)
+                    if pending and pending[0].ready():
+                        yield from collect()
+                if failed:
+                    raise failed[0]
             pending.append(pool.apply_async(annotate_chunk, (part, batch_size)))
+            if side is not None and not side.is_alive() and side.ident is None:
+                side.start()  # once the workers have their first chunks
             if len(pending) >= 2 * n:
-                yield from pending.popleft().get()
+                yield from collect()
+        if side is not None:
+            if side.ident is None:
+                side.start()
+            side.join()
+            if failed:
+                raise failed[0]
         while pending:
-            yield from pending.popleft().get()
+            yield from collect()
+    yield from ready()
 
 
 class _Shared:
@@ -251,13 +307,16 @@ class _Shared:
             setattr(features, name, {sys.intern(k): self.values.setdefault(v, v) for k, v in terms.items()})
 
 
-def nlp_stage(analysis: Analysis, ctx: dict, *, batch_size: int = 32) -> None:
+def nlp_stage(analysis: Analysis, ctx: dict, *, batch_size: int = 32,
+              meanwhile: Callable[[], None] | None = None) -> None:
     """Fill times, quotes, entities and events; leave story features in ``ctx["story_features"]``,
     the parser's tags of loaded-terms hits in ``ctx["loaded_pos"]`` (article id -> start -> tag)
     and the phrases the parse extends them to in ``ctx["loaded_ext"]`` (article id -> start ->
     (start, end)).
 
-    ``ctx["workers"]``: processes for the per-article analysis (None: all cores)."""
+    ``ctx["workers"]``: processes for the per-article analysis (None: all cores).
+    ``meanwhile``: the reuse stage, run in this process while the workers parse; it may date
+    undated articles (copies of dated ones), so those are parsed after it (see ``annotate``)."""
     from ..events import merge_events
     from .entities import resolve_entities
 
@@ -268,7 +327,9 @@ def nlp_stage(analysis: Analysis, ctx: dict, *, batch_size: int = 32) -> None:
     loaded_ext: dict[str, dict[int, tuple[int, int]]] = {}
     shared = _Shared()
     english = {a.id for a in analysis.articles if a.language in ENGLISH}
-    stream = annotate(analysis.articles, workers=ctx.get("workers"), batch_size=batch_size)
+    held = {a.id for a in analysis.articles if not a.published} if meanwhile else set()
+    stream = annotate(analysis.articles, workers=ctx.get("workers"), batch_size=batch_size,
+                      held=held, meanwhile=meanwhile)
     if ctx.get("progress"):
         from tqdm import tqdm
 
