@@ -116,6 +116,12 @@ def _loaded(analysis: Analysis, ctx: dict) -> None:
     loaded_stage(analysis, ctx)
 
 
+def _compare_plan(analysis: Analysis, ctx: dict) -> None:
+    from .compare import plan_compare
+
+    ctx["compare_plan"] = plan_compare(analysis, ctx)
+
+
 def _compare(analysis: Analysis, ctx: dict) -> None:
     from .compare import compare_stage
 
@@ -140,10 +146,12 @@ def corpus_stages() -> list[tuple[str, CorpusStage]]:
     Reuse runs inside the NLP stage, in this process while the worker processes parse (it is one
     core's work): it infers publication dates for undated copies, which anchor their relative
     dates, so the undated articles are parsed once it has finished. Its seconds are
-    ``stats["reuse_seconds"]``, overlapping ``nlp_seconds``.
+    ``stats["reuse_seconds"]``, overlapping ``nlp_seconds``. The comparison's plan sends the
+    claims to be embedded in a background thread; the storylines and loaded-wording stages, which
+    need no vectors, run meanwhile.
     """
     return [("nlp", _nlp), ("stories", _stories),
-            ("story dates", _story_dates), ("storylines", _storylines),
+            ("story dates", _story_dates), ("compare plan", _compare_plan), ("storylines", _storylines),
             ("loaded", _loaded), ("compare", _compare)]
 
 

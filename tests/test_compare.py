@@ -289,3 +289,43 @@ def test_compare_big_story_is_compared_on_a_bounded_set_covering_every_outlet(mo
     # a story within the bound names no compared subset
     small = _run(_three()).stories[0]
     assert "compared" not in small
+
+
+def test_compare_in_a_background_thread_gives_what_the_caller_thread_gives():
+    import copy
+
+    an = _three()
+    an.articles.append(art("d", A, "Varno Post Reprints"))
+    an.stories[0]["articles"].append("d")
+    there, here = copy.deepcopy(an), copy.deepcopy(an)
+    compare_stage(there, {"embed": bow_embed, "embed_in_background": True})
+    compare_stage(here, {"embed": bow_embed})
+    assert there.stories == here.stories and there.stories[0]["facts"]
+
+
+def test_compare_embedding_queue_chunks_dedupes_and_reports_errors():
+    from rashomon.compare.queue import EmbeddingQueue
+
+    calls = []
+
+    def spy(texts):
+        calls.append(list(texts))
+        return bow_embed(texts)
+
+    q = EmbeddingQueue(spy, chunk=2)
+    h1 = q.add(["troops left the town", "the truce holds"])  # a full chunk: sent at once
+    h2 = q.add(["the truce holds", "aid arrived by road"])  # one new text
+    q.close()
+    assert q.distinct == 3 and h2[0] == h1[1]
+    got = q.vectors(h2)
+    assert got.shape[0] == 2 and (got[0] == bow_embed(["the truce holds"])[0]).all()
+    assert sorted(map(len, calls)) == [1, 2]  # the leftover text went in its own call
+
+    def broken(texts):
+        raise RuntimeError("model missing")
+
+    bad = EmbeddingQueue(broken)
+    hs = bad.add(["a claim"])
+    bad.close()
+    with pytest.raises(RuntimeError, match="model missing"):
+        bad.vectors(hs)

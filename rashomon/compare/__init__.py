@@ -5,7 +5,8 @@ them, an attributed neutral summary and a sourced timeline (issue 6).
 every story in ``analysis.stories`` from what the Analysis holds (articles, reuse, entities,
 quotes, times, events), so it also runs on a sub-Analysis of a few stories (the store does so
 after an add). Claims are the sentences of each article (``sentences``); only the sentences of
-stories with two or more articles are embedded, in one batch (``embed``); ``align`` makes facts,
+stories with two or more articles that can align with another article's are embedded
+(``embed``), in chunks, in a background thread (``queue``) while the rest goes on; ``align`` makes facts,
 ``conflicts`` finds disagreements, ``summary`` and ``timeline`` write the rest. A story of one
 article has nothing to compare: no facts or conflicts, its lead sentences as summary, its timeline.
 
@@ -29,7 +30,7 @@ from .sentences import Claim, claims_of
 from .summary import source_names, summarize
 from .timeline import timeline
 
-__all__ = ["compare_stage", "compare_story"]
+__all__ = ["compare_stage", "compare_story", "plan_compare"]
 
 
 def _by_article(items: list[dict]) -> dict[str, list[dict]]:
@@ -103,16 +104,6 @@ def _worth_embedding(claims_per_article: list[list[Claim]]) -> list[bool]:
     return [x for per in keep for x in per]
 
 
-def embed_distinct(texts: list[str], embed_fn):
-    """``embed_fn(texts)``, each distinct text embedded once (copies repeat sentences)."""
-    import numpy as np
-
-    index: dict[str, int] = {}
-    rows = [index.setdefault(t, len(index)) for t in texts]
-    vecs = embed_fn(list(index))
-    return np.asarray(vecs)[np.asarray(rows, dtype=int)], len(index)
-
-
 def compared_articles(articles: list[Article], reuse: list[dict], limit: int | None = None) -> list[Article]:
     """The articles a story is compared on: all of them up to ``limit``; else ``limit`` of them
     taken in turn from each independent source (an outlet with its articles' copies; sources in
@@ -176,18 +167,21 @@ def compare_story(story: dict, articles: list[Article], claims_by: dict[str, lis
                                  {a.id: a.text for a in members}, loaded_at)
 
 
-def compare_stage(analysis: Analysis, ctx: dict | None = None) -> None:
-    """Fill ``summary``, ``timeline``, ``facts`` and ``conflicts`` of every story in place.
-
-    ``ctx["embed"]`` may hold a function texts -> unit vectors (tests pass a small one); by
-    default the packaged all-MiniLM-L6-v2 embeds, loaded on first need."""
-    import numpy as np
+def plan_compare(analysis: Analysis, ctx: dict | None = None) -> dict:
+    """The comparison's first half: each story's compared articles and claims, and the claims
+    worth embedding sent to be embedded (``queue.EmbeddingQueue``: in a background thread unless
+    ``ctx["embed"]`` is given and ``ctx["embed_in_background"]`` is not true). The pipeline runs
+    it before the storylines and loaded-wording stages, which need no vectors, so the model works
+    while they run; ``compare_stage`` takes the plan from ``ctx["compare_plan"]``."""
+    from .queue import EmbeddingQueue
 
     ctx = ctx if ctx is not None else {}
     embed_fn = ctx.get("embed")
+    background = bool(ctx.get("embed_in_background", embed_fn is None))
     if embed_fn is None:
         from .embed import embed as embed_fn
     by_id = {a.id: a for a in analysis.articles}
+    embeddings = EmbeddingQueue(embed_fn, background=background)
     plans = []
     claims_by: dict[str, list[Claim]] = {}
     for story in analysis.stories:
@@ -203,24 +197,40 @@ def compare_stage(analysis: Analysis, ctx: dict | None = None) -> None:
         for a in arts:
             if a.id not in claims_by:
                 claims_by[a.id] = claims_of(a)
-        plans.append((story, arts, every))
-    masks = {story["id"]: _worth_embedding([claims_by[a.id] for a in arts])
-             for story, arts, _ in plans if len(arts) > 1}
-    texts = [c.text for story, arts, _ in plans if len(arts) > 1
-             for c, keep in zip((c for a in arts for c in claims_by[a.id]), masks[story["id"]]) if keep]
-    vecs, distinct = embed_distinct(texts, embed_fn) if texts else (None, 0)
-    analysis.stats["compare_sentences_embedded"] = distinct
+        mask = handles = None
+        if len(arts) > 1:
+            mask = _worth_embedding([claims_by[a.id] for a in arts])
+            claims = (c for a in arts for c in claims_by[a.id])
+            handles = embeddings.add([c.text for c, keep in zip(claims, mask) if keep])
+        plans.append((story, arts, every, mask, handles))
+    embeddings.close()
+    return {"analysis": id(analysis), "plans": plans, "claims_by": claims_by, "queue": embeddings,
+            "embed": embed_fn}
+
+
+def compare_stage(analysis: Analysis, ctx: dict | None = None) -> None:
+    """Fill ``summary``, ``timeline``, ``facts`` and ``conflicts`` of every story in place.
+
+    ``ctx["embed"]`` may hold a function texts -> unit vectors (tests pass a small one; the store
+    its cache); by default the packaged all-MiniLM-L6-v2 embeds, loaded on first need, in a
+    background thread while the stories whose vectors are ready are compared. A plan made by
+    ``plan_compare`` for this analysis is taken from ``ctx["compare_plan"]``."""
+    import numpy as np
+
+    ctx = ctx if ctx is not None else {}
+    plan = ctx.pop("compare_plan", None)
+    if plan is None or plan["analysis"] != id(analysis):
+        plan = plan_compare(analysis, ctx)
+    embeddings, claims_by, embed_fn = plan["queue"], plan["claims_by"], plan["embed"]
+    analysis.stats["compare_sentences_embedded"] = embeddings.distinct
     lookups = {"reuse": analysis.reuse, "entities": _entity_spans(analysis.entities),
                "times": _by_article(analysis.times), "quotes": _by_article(analysis.quotes),
                "events": analysis.events}
-    row = 0
-    for story, arts, every in plans:
+    for story, arts, every, mask, handles in plan["plans"]:
         mine = None
-        if len(arts) > 1:
-            mask = masks[story["id"]]
-            mine = np.zeros((len(mask), vecs.shape[1] if vecs is not None else 1), dtype="float32")
-            k = sum(mask)
-            if k:
-                mine[np.asarray(mask, dtype=bool)] = vecs[row:row + k]
-            row += k
+        if mask is not None:
+            kept = embeddings.vectors(handles)
+            mine = np.zeros((len(mask), kept.shape[1] if len(handles) else 1), dtype="float32")
+            if len(handles):
+                mine[np.asarray(mask, dtype=bool)] = kept
         compare_story(story, arts, claims_by, mine, embed_fn, lookups, every)

@@ -84,6 +84,7 @@ def _load(dtype: str):
 
 
 _LOCK = threading.Lock()
+_ENCODE = threading.Lock()  # one encode at a time: a tokenizer is not to be shared by threads
 
 
 def model(dtype: str | None = None):
@@ -117,8 +118,10 @@ def embed(texts: list[str], dtype: str | None = None):
 
     if not texts:
         return np.zeros((0, 384), dtype="float32")
-    vecs = model(dtype).encode(texts, batch_size=BATCH_SIZE, convert_to_tensor=True,
-                               normalize_embeddings=False, show_progress_bar=False)
+    m = model(dtype)
+    with _ENCODE:
+        vecs = m.encode(texts, batch_size=BATCH_SIZE, convert_to_tensor=True,
+                        normalize_embeddings=False, show_progress_bar=False)
     vecs = vecs.float().numpy()
     norms = np.linalg.norm(vecs, axis=1, keepdims=True)
     return (vecs / np.maximum(norms, 1e-12)).astype("float32", copy=False)
