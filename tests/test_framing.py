@@ -104,6 +104,23 @@ def test_swap_between_two_plain_or_two_loaded_phrases_marks_nothing_extra():
     assert [x.text for x in an.article("r").loaded] == ["martyred"]  # the lexicon hit only
 
 
+def test_swap_against_a_bare_pronoun_is_no_contrast_evidence():
+    # "the harbour master reportedly" rewritten as "she": a rewording of who is meant, not a
+    # plainer term; the mild "reportedly" (sourcing, not slant) stays unmarked in the article
+    a = art("a", "The harbour master reportedly closed the quay. Later she reportedly reopened it.")
+    b = art("b", "She closed the quay. Later the harbour master reopened it.")
+    an = Analysis(articles=[a, b])
+    an.reuse = [{"a": "a", "b": "b", "kind": "rewrite", "shared": 0.6, "source": None,
+                 "common_origin": None, "spans": [],
+                 "substitutions": [{"a": "The harbour master reportedly", "b": "She", "kind": "wording"}]}]
+    loaded_stage(an)
+    assert an.article("a").loaded == []
+    # against a plain term the same mild word is contrast evidence
+    an.reuse[0]["substitutions"] = [{"a": "reportedly closed", "b": "closed", "kind": "wording"}]
+    loaded_stage(an)
+    assert [x.text for x in an.article("a").loaded] == ["reportedly closed"]
+
+
 def test_story_peers_choose_the_neutral_alternative():
     a = art("a", "Police said the terrorists fled in a van.")
     b = art("b", "Police said the militants fled in a van.")

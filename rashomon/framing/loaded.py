@@ -54,6 +54,10 @@ SPAN_MAX_WORDS = 3  # mark the whole loaded side when it is this short, else its
 PLAIN = {"said", "say", "says", "saying", "told", "tell", "tells", "stated", "added", "noted",
          "reported", "announced", "according", "the", "a", "an", "of", "to", "in", "on", "and",
          "that", "as", "by", "for", "with", "from", "at", "it", "its", "their", "his", "her"}
+# a plain side made of these words only (and PLAIN ones) is a rewording of who is meant ("she" for
+# "the minister reportedly"), not another choice of term: no contrast evidence
+PRONOUNS = frozenset({"he", "she", "they", "we", "i", "you", "him", "them", "us", "me", "who",
+                      "this", "these", "those", "there"})
 # the parser's coarse tags that a lexicon row's part of speech takes; an adjectival participle
 # ("a withering reply", "a condescending tone") is often tagged VERB
 POS_TAGS = {"v": frozenset({"VERB"}), "n": frozenset({"NOUN", "PROPN"}),
@@ -240,6 +244,8 @@ def contrast_pairs(analysis: Analysis, lex: Lexicon | None = None) -> dict[str, 
             for side, other, aid in ((a, b, r["a"]), (b, a, r["b"])):
                 ev = _evidence(side, lex)
                 if not ev or not _plain(other, lex):
+                    continue
+                if all(w in PLAIN or w in PRONOUNS for _, _, w in tokens(other)):
                     continue
                 if all(w in PLAIN for _, _, w in tokens(side)):
                     continue
