@@ -90,11 +90,14 @@ def _story_dates(analysis: Analysis, ctx: dict) -> None:
     redo = infer_story_dates(analysis)
     mentions = ctx.get("event_mentions")
     if redo and mentions:
-        from .events import merge_events
+        redate_event_mentions(mentions, analysis.times, {a.id: a for a in analysis.articles if a.id in redo})
 
-        dated = {a.id: a for a in analysis.articles if a.id in redo}
-        if redate_event_mentions(mentions, analysis.times, dated):
-            analysis.events = merge_events(mentions, analysis.entities)
+
+def _events(analysis: Analysis, ctx: dict) -> None:
+    """The event mentions merged into events, once every article has its final date."""
+    from .events import merge_events
+
+    analysis.events = merge_events(ctx.get("event_mentions") or [], analysis.entities)
 
 
 def _storylines(analysis: Analysis, ctx: dict) -> None:
@@ -137,7 +140,7 @@ def _nlp(analysis: Analysis, ctx: dict) -> None:
         _reuse(analysis, ctx)
         analysis.stats["reuse_seconds"] = time.perf_counter() - t
 
-    nlp_stage(analysis, ctx, meanwhile=reuse)
+    nlp_stage(analysis, ctx, meanwhile=reuse, merge=False)
 
 
 def corpus_stages() -> list[tuple[str, CorpusStage]]:
@@ -148,10 +151,11 @@ def corpus_stages() -> list[tuple[str, CorpusStage]]:
     dates, so the undated articles are parsed once it has finished. Its seconds are
     ``stats["reuse_seconds"]``, overlapping ``nlp_seconds``. The comparison's plan sends the
     claims to be embedded in a background thread; the storylines and loaded-wording stages, which
-    need no vectors, run meanwhile.
+    need no vectors, run meanwhile. Event mentions are merged once, after the story dates.
     """
     return [("nlp", _nlp), ("stories", _stories),
-            ("story dates", _story_dates), ("compare plan", _compare_plan), ("storylines", _storylines),
+            ("story dates", _story_dates), ("events", _events),
+            ("compare plan", _compare_plan), ("storylines", _storylines),
             ("loaded", _loaded), ("compare", _compare)]
 
 

@@ -89,3 +89,28 @@ def test_pipeline_event_mentions_of_story_dated_articles_get_their_dates():
     assert talks["date"] is None  # no date in its own sentence
     assert other["date"] is None and "published" not in other  # not an article dated from its story
 
+
+
+def test_pipeline_events_are_merged_after_story_dates(tmp_path):
+    # the undated report is dated from its story (not a copy: its own wording), and the event it
+    # reports takes the date its "on Sunday" resolves to only then: events merge after that
+    import json
+
+    from rashomon.pipeline import analyze, corpus_stages
+
+    rows = [{"id": "dated", "published": "2025-06-17", "outlet": "Varno Post",
+             "text": "A car bomb killed three soldiers at a checkpoint outside Varno on Sunday, the army said. "
+                     "The army said the checkpoint had been attacked twice this year."},
+            {"id": "undated", "outlet": "Coast Herald",
+             "text": "Three soldiers died on Sunday when a car bomb exploded at an army checkpoint near Varno, "
+                     "officials in Varno told reporters. Officials said the checkpoint had been attacked before."}]
+    path = tmp_path / "two.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows), "utf-8")
+    an = analyze([path], workers=1)
+    undated = next(a for a in an.articles if a.outlet == "Coast Herald")
+    assert undated.published_basis == "inferred"
+    names = [n for n, _ in corpus_stages()]
+    assert names.index("story dates") < names.index("events")
+    bombing = [e for e in an.events if any(m["article"] == undated.id for m in e["mentions"])
+               and e["type"] == "ATTACK"]
+    assert bombing and all(e["date"] == "2025-06-15" for e in bombing)

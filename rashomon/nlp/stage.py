@@ -308,7 +308,7 @@ class _Shared:
 
 
 def nlp_stage(analysis: Analysis, ctx: dict, *, batch_size: int = 32,
-              meanwhile: Callable[[], None] | None = None) -> None:
+              meanwhile: Callable[[], None] | None = None, merge: bool = True) -> None:
     """Fill times, quotes, entities and events; leave story features in ``ctx["story_features"]``,
     the parser's tags of loaded-terms hits in ``ctx["loaded_pos"]`` (article id -> start -> tag)
     and the phrases the parse extends them to in ``ctx["loaded_ext"]`` (article id -> start ->
@@ -316,7 +316,9 @@ def nlp_stage(analysis: Analysis, ctx: dict, *, batch_size: int = 32,
 
     ``ctx["workers"]``: processes for the per-article analysis (None: all cores).
     ``meanwhile``: the reuse stage, run in this process while the workers parse; it may date
-    undated articles (copies of dated ones), so those are parsed after it (see ``annotate``)."""
+    undated articles (copies of dated ones), so those are parsed after it (see ``annotate``).
+    ``merge=False``: the event mentions are left in ``ctx["event_mentions"]`` unmerged (the
+    pipeline merges them once, after the story dates have dated more of them)."""
     from ..events import merge_events
     from .entities import resolve_entities
 
@@ -351,7 +353,8 @@ def nlp_stage(analysis: Analysis, ctx: dict, *, batch_size: int = 32,
     link_speakers(analysis.quotes, analysis.entities, {a.id: a.text for a in analysis.articles})
     for q in analysis.quotes:  # the contract's Quote; offsets of speaker and cue stay as added fields
         q.setdefault("speaker", None)
-    analysis.events = merge_events(event_mentions, analysis.entities)
+    if merge:
+        analysis.events = merge_events(event_mentions, analysis.entities)
     ctx["story_features"] = features
     ctx["event_mentions"] = event_mentions
     ctx["loaded_pos"] = loaded_pos
