@@ -40,6 +40,15 @@ def _by_article(items: list[dict]) -> dict[str, list[dict]]:
     return out
 
 
+def _events_at(events: list[dict]) -> dict[str, list[int]]:
+    """Article id -> the positions in ``events`` of the events it mentions."""
+    at: dict[str, list[int]] = defaultdict(list)
+    for k, ev in enumerate(events):
+        for a in dict.fromkeys(m["article"] for m in ev.get("mentions", ())):
+            at[a].append(k)
+    return at
+
+
 def _loaded_counts(article: Article, claims: list[Claim]) -> list[int]:
     return [sum(1 for x in article.loaded if c.start <= x.start and x.end <= c.end) for c in claims]
 
@@ -163,7 +172,11 @@ def compare_story(story: dict, articles: list[Article], claims_by: dict[str, lis
     for a in members:
         if a.id not in claims_by:
             claims_by[a.id] = claims_of(a)
-    story["timeline"] = timeline(lookups["events"], [a.id for a in members], claims_by,
+    member_ids = [a.id for a in members]
+    at = lookups.get("events_at")
+    events = lookups["events"] if at is None else [  # those with a mention in the story, in order
+        lookups["events"][k] for k in sorted({k for a in member_ids for k in at.get(a, ())})]
+    story["timeline"] = timeline(events, member_ids, claims_by,
                                  {a.id: a.text for a in members}, loaded_at)
 
 
@@ -225,7 +238,7 @@ def compare_stage(analysis: Analysis, ctx: dict | None = None) -> None:
     analysis.stats["compare_sentences_embedded"] = embeddings.distinct
     lookups = {"reuse": analysis.reuse, "entities": _entity_spans(analysis.entities),
                "times": _by_article(analysis.times), "quotes": _by_article(analysis.quotes),
-               "events": analysis.events}
+               "events": analysis.events, "events_at": _events_at(analysis.events)}
     for story, arts, every, mask, handles in plan["plans"]:
         mine = None
         if mask is not None:

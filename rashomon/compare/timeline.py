@@ -28,7 +28,7 @@ def timeline(events: list[dict], members: list[str], claims_by: dict[str, list[C
 
     ``loaded`` maps (article, sentence start) to the number of loaded spans in the sentence."""
     order = {a: i for i, a in enumerate(members)}
-    starts = {a: [c.start for c in cl] for a, cl in claims_by.items()}
+    starts = {a: [c.start for c in claims_by.get(a, ())] for a in order}
     entries: dict[tuple[str, str], dict] = {}
     for ev in events:
         if not ev.get("date"):
