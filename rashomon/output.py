@@ -6,6 +6,8 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+import orjson
+
 from .errors import SchemaError
 from .model import Analysis
 
@@ -46,8 +48,9 @@ def write(analysis: Analysis, out_dir: str | Path, *, report: bool = True, check
     if check:
         validate(doc)
     paths = {"analysis": out / "analysis.json"}
-    with open(paths["analysis"], "w", encoding="utf-8") as f:
-        json.dump(doc, f, ensure_ascii=False, indent=1)
+    # orjson: the standard library's encoder runs in Python whenever it indents (4.2 M calls,
+    # seconds, for a thousand articles); orjson writes the same JSON, indented by two spaces
+    paths["analysis"].write_bytes(orjson.dumps(doc, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS))
     if report:
         from .report import write_report
 
