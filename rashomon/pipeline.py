@@ -150,8 +150,9 @@ def corpus_stages() -> list[tuple[str, CorpusStage]]:
     core's work): it infers publication dates for undated copies, which anchor their relative
     dates, so the undated articles are parsed once it has finished. Its seconds are
     ``stats["reuse_seconds"]``, overlapping ``nlp_seconds``. The comparison's plan sends the
-    claims to be embedded in a background thread; event merging, the storylines and the
-    loaded-wording stages, which need no vectors, run meanwhile. Event mentions are merged once, after the story dates.
+    claims to be embedded in a background thread; event merging (once, after the story dates
+    have dated more mentions), the storylines and the loaded-wording stages, which need no
+    vectors, run meanwhile.
     """
     return [("nlp", _nlp), ("stories", _stories),
             ("story dates", _story_dates), ("compare plan", _compare_plan),
