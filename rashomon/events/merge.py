@@ -158,45 +158,57 @@ def _features(mentions: list[dict], index: _Index):
     return feats
 
 
-def _score(a: dict, b: dict, fa: dict, fb: dict, weight: dict) -> tuple[float, float]:
-    """(score, evidence from entities and words); -inf when the two cannot be one event."""
-    slack = _slack(fa["fam"])
-    if fa["fam"] != fb["fam"] or not _near(a.get("date"), b.get("date"), slack):
+def _score(a: tuple, b: tuple, fa: dict, fb: dict, weight: dict) -> tuple[float, float]:
+    """(score, evidence from entities and words); -inf when the two cannot be one event. ``a``
+    and ``b`` are the mentions' ``_facts``."""
+    art_a, sent_a, type_a, da, ka, ia = a
+    art_b, sent_b, type_b, db, kb, ib = b
+    fam = fa["fam"]
+    slack = _slack(fam)
+    if fam != fb["fam"] or not _near(da, db, slack):
         return -math.inf, 0.0
-    if a["article"] == b["article"] and a["sentence_start"] == b["sentence_start"]:
+    same_article = art_a == art_b
+    if same_article and sent_a == sent_b:
         return -math.inf, 0.0
-    for what in ("killed", "injured"):
-        x, y = a.get(what), b.get(what)
-        if x is not None and y is not None and (x == 0) != (y == 0):
-            return -math.inf, 0.0
-    ev = sum(weight.get(e, 1.0) for e in fa["ents"] & fb["ents"])
-    ev += min(2, len(fa["heads"] & fb["heads"]))
-    if a["article"] == b["article"] and a["type"] == b["type"] and fa["fam"] != "VIOLENCE":
+    if (ka is not None and kb is not None and (ka == 0) != (kb == 0)) or \
+            (ia is not None and ib is not None and (ia == 0) != (ib == 0)):
+        return -math.inf, 0.0
+    common = fa["ents"] & fb["ents"]
+    ev = sum(weight.get(e, 1.0) for e in common) if common else 0
+    heads = fa["heads"] & fb["heads"]
+    if heads:
+        ev += min(2, len(heads))
+    if same_article and type_a == type_b and fam != "VIOLENCE":
         ev += 2.0  # an article retelling its announcement, its agreement (not its many attacks)
     shared = len(fa["lemmas"] & fb["lemmas"])
-    ev += 0.5 * max(0, shared - 1)  # the same wording: "agreed to suspend attacks"
+    if shared > 1:
+        ev += 0.5 * (shared - 1)  # the same wording: "agreed to suspend attacks"
     if slack:
         ev += _word_overlap(fa, fb)  # one announcement retold in much the same words
     s = ev
     if shared:
         s += 0.5
-    if a["type"] == b["type"]:
+    if type_a == type_b:
         s += 0.5
-    da, db = a.get("date"), b.get("date")
     if da and db:
         short = min(len(da), len(db))
         if dates_compatible(da, db):
             s += 2.5 if short == 10 else 1.5 if short == 7 else 0.5
         else:  # a day or two apart (announcements only)
             s += 2.0 if abs((_day(da) - _day(db)).days) == 1 else 1.0
-    for what in ("killed", "injured"):
-        x, y = a.get(what), b.get(what)
-        if x is not None and y is not None:
-            s += (1.5 if x > 0 else 1.0) if x == y else -1.5
-    if fa["location"] and fb["location"] and fa["location"] != fb["location"] \
-            and fa["location"] not in fb["ents"] and fb["location"] not in fa["ents"]:
+    if ka is not None and kb is not None:
+        s += (1.5 if ka > 0 else 1.0) if ka == kb else -1.5
+    if ia is not None and ib is not None:
+        s += (1.5 if ia > 0 else 1.0) if ia == ib else -1.5
+    la, lb = fa["location"], fb["location"]
+    if la and lb and la != lb and la not in fb["ents"] and lb not in fa["ents"]:
         s -= 1.0
     return s, ev
+
+
+def _facts(m: dict) -> tuple:
+    """What ``_score`` reads of a mention, as a tuple."""
+    return (m["article"], m["sentence_start"], m["type"], m.get("date"), m.get("killed"), m.get("injured"))
 
 
 class _Clusters:
@@ -271,20 +283,26 @@ def merge_events(event_mentions: list[dict], entities: list[dict]) -> list[dict]
             cl.join(i, j)
 
     scored = []
+    facts = [_facts(m) for m in mentions]
     for i, j in _candidates(mentions, feats):
-        s, ev = _score(mentions[i], mentions[j], feats[i], feats[j], weight)
+        s, ev = _score(facts[i], facts[j], feats[i], feats[j], weight)
         if s > -math.inf:
             scored.append((s, ev, i, j))
     scored.sort(key=lambda x: (-x[0], x[2], x[3]))
+    # the pairs by how many of the two are dated (mention dates do not change while merging)
+    dated = [bool(f[3]) for f in facts]
+    both, one, neither = [], [], []
+    for x in scored:
+        (both if dated[x[2]] and dated[x[3]] else neither if not dated[x[2]] and not dated[x[3]] else one).append(x)
     # 1. dated pairs, best first
-    for s, ev, i, j in scored:
-        if mentions[i].get("date") and mentions[j].get("date") and s >= DATED_MIN and ev + 0.5 * (
+    for s, ev, i, j in both:
+        if s >= DATED_MIN and ev + 0.5 * (
                 feats[i]["lemmas"] & feats[j]["lemmas"] != set()) + _casualty_match(mentions[i], mentions[j]) > 0:
             if cl.can_join(i, j):
                 cl.join(i, j)
     # 2. an undated mention joins the one cluster it clearly matches
     best: dict[int, dict[int, tuple[float, float]]] = defaultdict(dict)
-    for s, ev, i, j in scored:
+    for s, ev, i, j in one:
         for u, o in ((i, j), (j, i)):
             if not mentions[u].get("date") and mentions[o].get("date") and len(cl.members[cl.find(u)]) == 1:
                 c = cl.find(o)
@@ -299,8 +317,8 @@ def merge_events(event_mentions: list[dict], entities: list[dict]) -> list[dict]
     # 2b. an undated announcement in an article of day D: the one cluster of its type dated D-3..D
     _by_report_date(mentions, feats, cl, scored)
     # 3. undated with undated: only on strong evidence
-    for s, ev, i, j in scored:
-        if not mentions[i].get("date") and not mentions[j].get("date") and s >= UNDATED_MIN + 1 \
+    for s, ev, i, j in neither:
+        if s >= UNDATED_MIN + 1 \
                 and ev >= UNDATED_EVIDENCE + 1 and cl.can_join(i, j):
             cl.join(i, j)
 
@@ -328,17 +346,22 @@ def _by_report_date(mentions, feats, cl, scored) -> None:
     """"The factions have presented a conditional ceasefire" (no date) in an article of Sunday
     joins the ceasefire dated Saturday or Sunday when it is the only one of its type in those days
     and nothing rules the pair out (another sentence of the same article, other casualties)."""
-    pair_ok = set()
+    looked = {u for u, m in enumerate(mentions) if not m.get("date") and feats[u]["fam"] in ANNOUNCED}
+    if not looked:
+        return
+    pair_ok = set()  # the scored pairs (all scored pairs are possible ones) of those mentions
     for s, ev, i, j in scored:
-        if s > -math.inf:
+        if i in looked:
             pair_ok.add((i, j))
+        if j in looked:
             pair_ok.add((j, i))
+    roots = [c for c in range(len(mentions)) if cl.find(c) == c and cl.dates[c]]  # the dated clusters
     for u, m in enumerate(mentions):
         pub = _day(m.get("published"))
         if m.get("date") or pub is None or feats[u]["fam"] not in ANNOUNCED or len(cl.members[cl.find(u)]) != 1:
             continue
         near = {}
-        for c in range(len(mentions)):
+        for c in roots:
             if cl.find(c) != c or not cl.dates[c]:
                 continue
             days = [_day(d) for d in cl.dates[c]]
@@ -353,6 +376,8 @@ def _by_report_date(mentions, feats, cl, scored) -> None:
             c = next(iter(near))
             if cl.can_join(u, c):
                 cl.join(u, c)
+                if cl.find(c) != c:  # the joined cluster goes on under its new root
+                    roots[roots.index(c)] = cl.find(c)
 
 
 def _casualty_match(a: dict, b: dict) -> float:
