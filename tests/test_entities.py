@@ -327,3 +327,40 @@ def test_entities_body_names_differing_by_an_interchangeable_head_are_one():
     assert entity_of(ents, "h3", "Velmari Southern Defence Force") == one
     assert entity_of(ents, "h4", "Southern Defence Council") != one          # a different body
     assert entity_of(ents, "h5", "Northern Forces") != entity_of(ents, "h6", "Northern Units")  # too short
+
+
+def test_entities_related_articles_are_the_name_weighted_sums_that_reach_a_tie():
+    # a brute-force sum over every pair of articles, against the blocked sparse product
+    import math
+    import random
+    from types import SimpleNamespace
+
+    from rashomon.nlp import entities as ents
+
+    rng = random.Random(3)
+    names = [(f"name{i}",) for i in range(40)]
+    chains = [SimpleNamespace(article=f"art{a:03d}", keys={rng.choice(names[:8 + a % 30])})
+              for a in range(120) for _ in range(4)]
+    arts_of: dict = {}
+    for c in chains:
+        for k in c.keys:
+            arts_of.setdefault(k, set()).add(c.article)
+    n = len({c.article for c in chains})
+    want: dict = {}
+    for arts in arts_of.values():
+        if 2 <= len(arts) <= max(50, n // 2):
+            for a in arts:
+                for b in arts - {a}:
+                    want.setdefault(a, {}).setdefault(b, 0.0)
+                    want[a][b] += math.log(1 + n / len(arts))
+    want = {a: {b: w for b, w in row.items() if round(w, 9) >= ents.TIE} for a, row in want.items()}
+    want = {a: row for a, row in want.items() if row}
+    old = ents.TIE_BLOCK
+    try:
+        ents.TIE_BLOCK = 50  # several blocks
+        got = ents.related_articles(chains)
+    finally:
+        ents.TIE_BLOCK = old
+    assert want and got.keys() == want.keys()
+    assert all(got[a].keys() == want[a].keys() for a in want)
+    assert all(abs(got[a][b] - w) < 1e-9 for a in want for b, w in want[a].items())
