@@ -5,6 +5,7 @@
 """
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 
 from ..model import Article
@@ -50,8 +51,12 @@ def diff_segments(text: str, spans: list[tuple[int, int]],
     shared, skipped = _merge(list(spans), n), _merge(list(skip), n)
     cuts = sorted({0, n, *(x for iv in shared + skipped for x in iv)})
 
+    starts = {id(iv): [s for s, _ in iv] for iv in (shared, skipped)}
+
     def inside(pos: int, intervals: list[tuple[int, int]]) -> bool:
-        return any(s <= pos < e for s, e in intervals)
+        # sorted, without overlaps (``_merge``): only the last interval starting at or before pos
+        k = bisect.bisect_right(starts[id(intervals)], pos) - 1
+        return k >= 0 and pos < intervals[k][1]
 
     pieces: list[DiffSegment] = []
     for start, end in zip(cuts, cuts[1:]):
