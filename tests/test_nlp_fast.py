@@ -67,3 +67,19 @@ def test_a_probe_neighbour_does_not_match_a_two_token_rule():
 @pytest.mark.parametrize("text", ["", " ", "\n\n"])
 def test_empty_and_blank_documents(text):
     assert _annotations(load(), [text]) == _annotations(load(stock=True), [text])
+
+
+def test_rules_over_two_tokens_are_found_from_their_first_tokens_only():
+    """The Matcher runs on a window at each token that can begin a rule: the same matches as
+    over the whole Doc, in the same order, also at the Doc's last token."""
+    nlp = load()
+    fa = nlp.get_pipe("rashomon_attributes")
+    texts = TEXTS + ["Y'all know it, and there", "They said let's", "Gon na. Got ta go, c'mon there's more"]
+    found = 0
+    for doc in nlp.pipe(texts):
+        whole = [(s, e) for _, s, e in fa.multi(doc)]
+        assert fa._matches(doc) == whole
+        found += len(whole)
+    assert found >= 6
+    doc = nlp("The ferry left the quay at noon.")
+    assert fa.starts.positions(doc) == []  # no token can begin a rule: no window at all

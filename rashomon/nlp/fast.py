@@ -23,8 +23,10 @@ and asks them). The cache is bounded (``MAX_KEYS``); past it, it starts over.
 """
 from __future__ import annotations
 
+import re
+
 import numpy as np
-from spacy.attrs import DEP, LEMMA, MORPH, ORTH, POS, TAG
+from spacy.attrs import DEP, LEMMA, LOWER, MORPH, ORTH, POS, TAG
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc
@@ -41,10 +43,13 @@ class FastAttributes:
         self.vocab = ruler.vocab
         self.cache: dict[tuple[int, int, int], tuple[int, int, int, int, int]] = {}
         self.multi = Matcher(self.vocab, validate=False)
+        long_rules = []
         for i, rule in enumerate(ruler.patterns):
             long = [p for p in rule["patterns"] if len(p) > 1]
             if long:
                 self.multi.add(f"multi{i}", long)
+                long_rules.extend(long)
+        self.starts = _Starts(long_rules)
 
     def _exact(self, doc: Doc) -> Doc:
         return self.lemmatizer(self.ruler(doc))
@@ -70,6 +75,21 @@ class FastAttributes:
             t = self._probe(doc, [i])[0] if j in alone else probe[j]
             self.cache[keys[i]] = (t.pos, t.morph.key, t.lemma, t.tag, t.dep)
 
+    def _matches(self, doc: Doc) -> list[tuple[int, int]]:
+        """The (start, end) of every match of the rules over two tokens, as the Matcher finds
+        them in the whole Doc, ordered as it orders them; the Matcher runs only on a window at
+        each token that can begin a rule."""
+        at = self.starts.positions(doc)
+        if at is None:
+            return [(s, e) for _, s, e in self.multi(doc)]
+        width = self.starts.width
+        found = []
+        for i in at:
+            for key, s, e in self.multi(doc[i:i + width]):
+                if s == 0:  # one beginning further on is found from its own start
+                    found.append((i, i + e, key))
+        return [(s, e) for s, e, _ in found]
+
     def __call__(self, doc: Doc) -> Doc:
         if not len(doc):
             return doc
@@ -90,7 +110,7 @@ class FastAttributes:
             doc[i].tag = int(out[i, 3])
             doc[i].dep = int(out[i, 4])
         doc.from_array([POS, MORPH, LEMMA], out[:, :3])
-        for _, s, e in self.multi(doc):
+        for s, e in self._matches(doc):
             # rules over two tokens: the model's components on the matched words themselves
             part = doc[s:e].as_doc()
             for j, t in enumerate(part):  # as_doc relabels a token whose head is outside
@@ -101,6 +121,75 @@ class FastAttributes:
                 d.tag, d.dep, d.pos, d.lemma = t.tag, t.dep, t.pos, t.lemma
                 d.set_morph(t.morph.key)
         return doc
+
+
+class _Starts:
+    """The tokens of a Doc that can begin one of the rules over two tokens. Running the Matcher
+    over a whole document costs more than the table lookup itself (it builds a Token object per
+    token), while a "let 's" or a "there is" is rare: the Matcher runs on a window at each of
+    these tokens only. A first token given by ``LOWER`` (a string, ``IN`` a list, or ``REGEX``;
+    with other conditions, which only narrow it), by ``TAG`` or by ``DEP`` (a string or ``IN``)
+    is tested here with arrays; any other first token, or a rule of variable length, makes the
+    Matcher run on the whole Doc, as before."""
+
+    def __init__(self, patterns: list[list[dict]]):
+        firsts = [p[0] for p in patterns]
+        self.lower: set[str] = set()
+        self.regex: list[re.Pattern] = []
+        self.labels: dict[str, set[str]] = {"TAG": set(), "DEP": set()}
+        self.always = False
+        self.width = max((len(p) for p in patterns), default=0)
+        self.memo: dict[int, bool] = {}  # lowercase form's hash -> whether it can begin a rule
+        for tok in firsts:
+            keys = set(tok) - {"OP"}
+            if "LOWER" in keys:  # other conditions only narrow it: LOWER is enough to test
+                self._add_lower(tok["LOWER"])
+            elif len(keys) == 1 and keys <= {"TAG", "DEP"}:
+                (k,) = keys
+                v = tok[k]
+                if isinstance(v, str):
+                    self.labels[k].add(v)
+                elif isinstance(v, dict) and set(v) == {"IN"}:
+                    self.labels[k].update(v["IN"])
+                else:
+                    self.always = True
+            else:
+                self.always = True
+        if any(t.get("OP") not in (None, "!", "1") for p in patterns for t in p):
+            self.always = True  # a rule of variable length: run the Matcher on the whole Doc
+
+    def _add_lower(self, v) -> None:
+        if isinstance(v, str):
+            self.lower.add(v)
+        elif isinstance(v, dict) and set(v) == {"IN"}:
+            self.lower.update(v["IN"])
+        elif isinstance(v, dict) and set(v) == {"REGEX"}:
+            self.regex.append(re.compile(v["REGEX"]))
+        else:
+            self.always = True
+
+    def positions(self, doc: Doc) -> list[int] | None:
+        """The indices of the tokens that can begin a rule (None: every token can)."""
+        if self.always:
+            return None
+        strings = doc.vocab.strings
+        arr = doc.to_array([LOWER, TAG, DEP])
+        mask = np.zeros(len(doc), dtype=bool)
+        for col, labels in ((1, self.labels["TAG"]), (2, self.labels["DEP"])):
+            if labels:
+                mask |= np.isin(arr[:, col], np.array([strings[v] for v in labels], dtype="uint64"))
+        uniq, inverse = np.unique(arr[:, 0], return_inverse=True)
+        hits = []
+        for h in uniq.tolist():
+            hit = self.memo.get(h)
+            if hit is None:
+                if len(self.memo) >= MAX_KEYS:
+                    self.memo.clear()
+                low = strings[h]
+                hit = self.memo[h] = low in self.lower or any(r.search(low) for r in self.regex)
+            hits.append(hit)
+        mask |= np.array(hits, dtype=bool)[inverse.reshape(-1)]
+        return np.nonzero(mask)[0].tolist()
 
 
 @Language.factory("rashomon_attributes")
