@@ -400,3 +400,57 @@ def test_report_csp_hash_matches_with_reuse_graph(tmp_path):
     # a hash-only style-src blocks style attributes: the graph and the columns style by class
     assert not re.search(r"\sstyle\s*=", html)
     assert "<script" not in html.lower()
+
+
+def _paged_analysis(n=7):
+    arts = [_article(id=f"a-{k}", title=f"Ferry news {k}", outlet="Harbour Post" if k % 2 else "Valley Times",
+                     source=Source("corpus/ferries.jsonl", k),
+                     text=f"The Portvale ferry sailed {k} times on Tuesday.{EVIL}",
+                     loaded=[Loaded(4, 13, "Portvale", "Tamsara")]) for k in range(n)]
+    reuse = [{"a": f"a-{k}", "b": f"a-{k + 1}", "kind": "rewrite", "shared": 0.8,
+              "spans": [{"a_start": 0, "a_end": 20, "b_start": 0, "b_end": 20}],
+              "substitutions": [{"a": str(k), "b": str(k + 1)}]} for k in range(n - 1)]
+    stories = [{"id": "story-ferry", "title": "Ferries", "articles": [a.id for a in arts]}]
+    return Analysis(articles=arts, reuse=reuse, stories=stories)
+
+
+def _local_links(path):
+    """(file, anchor) of every relative link of an HTML page, resolved from its folder."""
+    html = path.read_text("utf-8")
+    out = []
+    for href in re.findall(r'href="([^"]+)"', html):
+        target, _, anchor = href.partition("#")
+        out.append(((path.parent / target).resolve() if target else path.resolve(), anchor))
+    return out
+
+
+def test_a_large_report_pages_its_texts_and_side_by_side_views(tmp_path):
+    """Past ``full_max`` articles the overview lists the articles and pairs and links to pages of
+    ``page_size`` of them: every text and every pair is on exactly one page, and every link of
+    every page lands on a file that exists and an id that file holds."""
+    analysis = _paged_analysis(7)
+    index = write_report(analysis, tmp_path, full_max=5, page_size=3).read_text("utf-8")
+    assert sorted(p.name for p in (tmp_path / "articles").iterdir()) == ["1.html", "2.html", "3.html"]
+    assert sorted(p.name for p in (tmp_path / "reuse").iterdir()) == ["1.html", "2.html"]
+    assert 'class="text"' not in index and "<details class=\"pair\"" not in index
+    assert 'href="articles/3.html#a-6"' in index and 'href="reuse/2.html#pair-4"' in index
+    pages = sorted((tmp_path / "articles").glob("*.html"))
+    texts = [re.findall(r'<article class="article" id="([^"]+)"', p.read_text("utf-8")) for p in pages]
+    assert texts == [["a-0", "a-1", "a-2"], ["a-3", "a-4", "a-5"], ["a-6"]]
+    pairs = [re.findall(r'<details class="pair" id="pair-(\d+)"', p.read_text("utf-8"))
+             for p in sorted((tmp_path / "reuse").glob("*.html"))]
+    assert pairs == [["1", "2", "3"], ["4", "5", "6"]]
+    for page in [tmp_path / "index.html", *pages, *(tmp_path / "reuse").glob("*.html"),
+                 *(tmp_path / "stories").glob("*.html")]:
+        html = page.read_text("utf-8")
+        assert "<script" not in html.lower()
+        assert EVIL_ESCAPED in html or page.parent.name not in ("articles", "reuse")  # texts, escaped
+        for target, anchor in _local_links(page):
+            assert target.is_file(), (page, target)
+            if anchor:
+                assert f'id="{anchor}"' in target.read_text("utf-8"), (page, target, anchor)
+    # a smaller run into the same folder: one page, the old article and reuse pages removed
+    small = _paged_analysis(3)
+    index = write_report(small, tmp_path, full_max=5, page_size=3).read_text("utf-8")
+    assert not list((tmp_path / "articles").glob("*.html")) and not list((tmp_path / "reuse").glob("*.html"))
+    assert index.count('<article class="article"') == 3 and 'href="#pair-2"' in index

@@ -10,7 +10,10 @@ click (focus) with CSS alone.
 
 The overview shows the storylines (each drawn on a date axis, links labelled with their
 relation), the story list linking to the story pages, the reuse pairs with their graph and
-side-by-side texts, the articles by input file and the rejected inputs. A story page shows the
+side-by-side texts, the articles by input file and the rejected inputs. Past ``FULL_MAX``
+articles the texts and the side-by-side views go to pages of ``PAGE_SIZE`` (``articles/<k>.html``,
+``reuse/<k>.html``) and the overview lists and links them (``common.Links``): at 10,000 articles
+one page holding everything was 160 MB, more than a browser opens. A story page shows the
 story's summary with its source spans, coverage matrix, conflicts, framing table, loaded wording,
 reuse graph, timeline chart and articles (see ``story.py``).
 """
@@ -27,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from ..model import Analysis, Article
-from .common import article_date, display_title, plain, story_file
+from .common import ARTICLES_DIR, REUSE_DIR, Links, article_date, display_title, plain, story_file
 from .diff import diff_segments, pair_views
 from .reuse_graph import reuse_graph
 from .story import Corpus, story_page, storyline_view
@@ -35,6 +38,8 @@ from .story import Corpus, story_page, storyline_view
 __all__ = ["write_report", "render_report", "render_story", "diff_segments", "story_file"]
 
 STORIES_DIR = "stories"
+FULL_MAX = 500   # articles up to which the overview holds every text and side-by-side view ...
+PAGE_SIZE = 200  # ... beyond, they go to pages of this many articles (or pairs): see ``Links``
 # Article fields shown in the metadata table, in this order; anything in Article.extra follows.
 _EXTRA_LABELS = {"subtitle": "Subtitle", "posted": "Posted", "page_date": "Page date"}
 
@@ -147,9 +152,16 @@ def _groups(articles: list[Article]) -> list[_FileGroup]:
 
 
 
-def render_report(analysis: Analysis, corpus: Corpus | None = None) -> str:
-    """The overview page as a string (``write_report`` writes it and the story pages)."""
+def links_for(analysis: Analysis, *, full_max: int = FULL_MAX, page_size: int = PAGE_SIZE) -> Links:
+    """Where the report puts each article's text and each pair's side-by-side view."""
+    order = [a.id for g in _groups(analysis.articles) for a in g.articles]
+    return Links(order, len(analysis.reuse), full_max=full_max, page_size=page_size)
+
+
+def render_report(analysis: Analysis, corpus: Corpus | None = None, links: Links | None = None) -> str:
+    """The overview page as a string (``write_report`` writes it and the other pages)."""
     corpus = corpus or Corpus(analysis)
+    links = links or links_for(analysis)
     titles = {a.id: display_title(a) for a in analysis.articles}
     lists = {name: [plain(x) for x in getattr(analysis, name)]
              for name in ("reuse", "entities", "quotes", "times", "events", "stories", "storylines")}
@@ -179,40 +191,90 @@ def render_report(analysis: Analysis, corpus: Corpus | None = None) -> str:
         storyline_views=[storyline_view(line, corpus) for line in lists["storylines"]],
         graph=graph,
         graph_numbers={n.key: n.number for n in graph.nodes} if graph else {},
-        pair_views=pair_views(lists["reuse"], corpus.by_id),
+        pair_views=[] if links.paged else pair_views(lists["reuse"], corpus.by_id),
+        pair_pages=links.chunks(len(lists["reuse"])),
+        reuse_dir=REUSE_DIR,
+        links=links,
+        art_href=lambda aid: links.article(aid, "", "index.html"),
+        pair_href=lambda n: links.pair(n, "", "index.html"),
         article_date=article_date,
         **lists,
     )
 
 
-def render_story(analysis: Analysis, story_id: str, corpus: Corpus | None = None) -> str:
+def render_story(analysis: Analysis, story_id: str, corpus: Corpus | None = None,
+                 links: Links | None = None) -> str:
     """One story's page as a string; KeyError when the analysis has no such story."""
     corpus = corpus or Corpus(analysis)
+    links = links or links_for(analysis)
     story = corpus.story_by_id[story_id]
-    return _env().get_template("story.html").render(**_page_head(), page=story_page(story, corpus))
+    return _env().get_template("story.html").render(**_page_head(), page=story_page(story, corpus),
+                                                    art_href=lambda aid: links.article(aid, "../"))
 
 
-def write_report(analysis: Analysis, out_dir: str | Path) -> Path:
-    """Write ``out_dir/index.html`` and one page per story under ``out_dir/stories/``; return
-    the index's path. Story pages left in ``stories/`` by an earlier run are removed."""
+def _pages(analysis: Analysis, corpus: Corpus, links: Links) -> dict[str, str]:
+    """The article and reuse pages of a paged report: file (relative to the root) -> HTML."""
+    head, out = _page_head(), {}
+    env = _env()
+    order = [a for g in _groups(analysis.articles) for a in g.articles]
+    chunks = links.chunks(len(order))
+    for k, lo, hi in chunks:
+        out[f"{ARTICLES_DIR}/{k}.html"] = env.get_template("articles.html").render(
+            **head, page_articles=order[lo:hi], first=lo + 1, last=hi, total=len(order),
+            prev_page=k - 1 if k > 1 else None, prev_first=lo - links.page_size + 1,
+            next_page=k + 1 if hi < len(order) else None,
+            metadata=_metadata, segments=_segments)
+    reuse = [plain(r) for r in analysis.reuse]
+    titles = {a.id: display_title(a) for a in analysis.articles}
+    for k, lo, hi in links.chunks(len(reuse)):
+        here = f"{REUSE_DIR}/{k}.html"
+        out[here] = env.get_template("reuse_page.html").render(
+            **head, views=pair_views(reuse[lo:hi], corpus.by_id), first=lo + 1, last=hi, total=len(reuse),
+            prev_page=k - 1 if k > 1 else None, prev_first=lo - links.page_size + 1,
+            next_page=k + 1 if hi < len(reuse) else None,
+            titles=titles, graph_numbers={}, article_date=article_date,
+            art_href=lambda aid: links.article(aid, "../"))
+    return out
+
+
+def write_report(analysis: Analysis, out_dir: str | Path, *, full_max: int = FULL_MAX,
+                 page_size: int = PAGE_SIZE) -> Path:
+    """Write ``out_dir/index.html``, one page per story under ``out_dir/stories/`` and, for a
+    corpus of more than ``full_max`` articles, the article and reuse pages under
+    ``out_dir/articles/`` and ``out_dir/reuse/`` (see ``Links``); return the index's path. Pages
+    left in those folders by an earlier run are removed."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     corpus = Corpus(analysis)
+    links = links_for(analysis, full_max=full_max, page_size=page_size)
     path = out / "index.html"
-    path.write_text(render_report(analysis, corpus), encoding="utf-8")
+    path.write_text(render_report(analysis, corpus, links), encoding="utf-8")
     folder = out / STORIES_DIR
     written = set()
     if corpus.stories:
         folder.mkdir(exist_ok=True)
         template, head = _env().get_template("story.html"), _page_head()
+        art_href = lambda aid: links.article(aid, "../")  # noqa: E731
         for story in corpus.stories:
             page = story_page(story, corpus)
             if page.file in written:  # the same story listed twice: one page
                 continue
-            (folder / page.file).write_text(template.render(**head, page=page), encoding="utf-8")
+            (folder / page.file).write_text(template.render(**head, page=page, art_href=art_href),
+                                            encoding="utf-8")
             written.add(page.file)
     if folder.is_dir():
         for old in folder.glob("*.html"):
             if old.name not in written and re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*\.html", old.name):
                 old.unlink()
+    pages = _pages(analysis, corpus, links) if links.paged else {}
+    for name in (ARTICLES_DIR, REUSE_DIR):
+        if any(f.startswith(name + "/") for f in pages):
+            (out / name).mkdir(exist_ok=True)
+    for name, html in pages.items():
+        (out / name).write_text(html, encoding="utf-8")
+    for name in (ARTICLES_DIR, REUSE_DIR):
+        if (out / name).is_dir():
+            for old in (out / name).glob("*.html"):
+                if f"{name}/{old.name}" not in pages and re.fullmatch(r"[0-9]+\.html", old.name):
+                    old.unlink()
     return path

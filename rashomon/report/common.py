@@ -80,3 +80,49 @@ def date_range(value: Any) -> tuple[date, date] | None:
         return date(y, 1, 1), date(y, 12, 31)
     except ValueError:
         return None
+
+
+class Links:
+    """Where the report shows each article's text and each reuse pair's side-by-side view.
+
+    A report of up to ``full_max`` articles is one overview page holding all of them
+    (``index.html#<article id>``, ``index.html#pair-<n>``). A larger one would make an overview of
+    hundreds of megabytes that no browser opens, so its texts go to pages of ``page_size``
+    articles (``articles/<k>.html``, in the overview's order) and its side-by-side views to pages
+    of ``page_size`` pairs (``reuse/<k>.html``); the overview lists them and links there.
+
+    ``article(id, up, here)``: the link to an article from a page ``up`` folders below the root
+    ("../" for a story page) whose own file is ``here`` (a link within that page is "#id").
+    """
+
+    def __init__(self, article_ids: list[str], n_pairs: int, *, full_max: int, page_size: int):
+        self.paged = len(article_ids) > full_max
+        self.page_size = page_size
+        self.article_page: dict[str, str] = {}
+        if self.paged:
+            for k, aid in enumerate(article_ids):
+                self.article_page.setdefault(aid, f"{ARTICLES_DIR}/{k // page_size + 1}.html")
+        self.n_pairs = n_pairs
+
+    def article_file(self, aid: str) -> str:
+        return self.article_page.get(aid, "index.html")
+
+    def article(self, aid: str, up: str = "", here: str | None = None) -> str:
+        page = self.article_file(aid)
+        return f"#{aid}" if page == here else f"{up}{page}#{aid}"
+
+    def pair_file(self, number: int) -> str:
+        """The page of the reuse pair numbered ``number`` (from 1, in the analysis' order)."""
+        return f"{REUSE_DIR}/{(number - 1) // self.page_size + 1}.html" if self.paged else "index.html"
+
+    def pair(self, number: int, up: str = "", here: str | None = None) -> str:
+        page = self.pair_file(number)
+        return f"#pair-{number}" if page == here else f"{up}{page}#pair-{number}"
+
+    def chunks(self, n: int) -> list[tuple[int, int, int]]:
+        """(page number, first index, end index) of ``n`` items in pages of ``page_size``."""
+        return [(k // self.page_size + 1, k, min(n, k + self.page_size)) for k in range(0, n, self.page_size)]
+
+
+ARTICLES_DIR = "articles"
+REUSE_DIR = "reuse"
