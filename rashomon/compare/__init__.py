@@ -20,6 +20,7 @@ timeline over all the story's articles.
 """
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 
 from ..model import Analysis, Article
@@ -239,11 +240,15 @@ def compare_stage(analysis: Analysis, ctx: dict | None = None) -> None:
     lookups = {"reuse": analysis.reuse, "entities": _entity_spans(analysis.entities),
                "times": _by_article(analysis.times), "quotes": _by_article(analysis.quotes),
                "events": analysis.events, "events_at": _events_at(analysis.events)}
+    waited = 0.0
     for story, arts, every, mask, handles in plan["plans"]:
         mine = None
         if mask is not None:
+            t = time.perf_counter()
             kept = embeddings.vectors(handles)
+            waited += time.perf_counter() - t
             mine = np.zeros((len(mask), kept.shape[1] if len(handles) else 1), dtype="float32")
             if len(handles):
                 mine[np.asarray(mask, dtype=bool)] = kept
         compare_story(story, arts, claims_by, mine, embed_fn, lookups, every)
+    analysis.stats["compare_wait_seconds"] = waited  # blocked on the model: its vectors were not ready
