@@ -1,4 +1,6 @@
 """The runner's own stages: story-inferred dates, and the order of the corpus stages."""
+import pytest
+
 from rashomon.model import Analysis, Article, Source
 from rashomon.pipeline import corpus_stages, infer_story_dates, redate_event_mentions
 
@@ -53,9 +55,11 @@ def test_pipeline_undated_copy_is_parsed_with_the_date_reuse_infers(tmp_path, mo
     assert an.stats["reuse_seconds"] > 0 and any(r["kind"] == "duplicate" for r in an.reuse)
 
 
-def test_annotate_holds_articles_until_meanwhile_returns_and_raises_its_error():
-    import pytest
-
+@pytest.mark.parametrize("chunk", [1, 3, 16])
+def test_annotate_holds_articles_until_meanwhile_returns_and_raises_its_error(chunk):
+    """Also when a chunk of the articles sent at once would reach into the held ones (4 free
+    articles in chunks of 3 or 16): each article is annotated once, the held one after
+    ``meanwhile`` has dated it."""
     from rashomon.nlp.stage import annotate
 
     arts = [_art(i, f"Dockers in Veronia walked out on Tuesday, the union said ({i}).", "2025-06-16")
@@ -65,7 +69,7 @@ def test_annotate_holds_articles_until_meanwhile_returns_and_raises_its_error():
     def date_it():
         late.published, late.published_basis = "2025-06-20", "inferred"
 
-    out = list(annotate(arts + [late], workers=2, chunk=1, held={late.id}, meanwhile=date_it))
+    out = list(annotate(arts + [late], workers=2, chunk=chunk, held={late.id}, meanwhile=date_it))
     assert [a.article for a in out] == [a.id for a in arts] + [late.id]
     (tuesday,) = [t for t in out[-1].times if t["text"] == "Tuesday"]
     assert tuesday["value"] == "2025-06-17"  # anchored on the date set by ``meanwhile``
@@ -74,7 +78,7 @@ def test_annotate_holds_articles_until_meanwhile_returns_and_raises_its_error():
         raise RuntimeError("reuse failed")
 
     with pytest.raises(RuntimeError, match="reuse failed"):
-        list(annotate(arts + [late], workers=2, chunk=1, held={late.id}, meanwhile=broken))
+        list(annotate(arts + [late], workers=2, chunk=chunk, held={late.id}, meanwhile=broken))
 
 
 def test_pipeline_event_mentions_of_story_dated_articles_get_their_dates():
