@@ -155,7 +155,7 @@ def _groups(articles: list[Article]) -> list[_FileGroup]:
 def links_for(analysis: Analysis, *, full_max: int = FULL_MAX, page_size: int = PAGE_SIZE) -> Links:
     """Where the report puts each article's text and each pair's side-by-side view."""
     order = [a.id for g in _groups(analysis.articles) for a in g.articles]
-    return Links(order, len(analysis.reuse), full_max=full_max, page_size=page_size)
+    return Links(order, full_max=full_max, page_size=page_size)
 
 
 def render_report(analysis: Analysis, corpus: Corpus | None = None, links: Links | None = None) -> str:

@@ -95,14 +95,13 @@ class Links:
     ("../" for a story page) whose own file is ``here`` (a link within that page is "#id").
     """
 
-    def __init__(self, article_ids: list[str], n_pairs: int, *, full_max: int, page_size: int):
+    def __init__(self, article_ids: list[str], *, full_max: int, page_size: int):
         self.paged = len(article_ids) > full_max
         self.page_size = page_size
         self.article_page: dict[str, str] = {}
         if self.paged:
             for k, aid in enumerate(article_ids):
                 self.article_page.setdefault(aid, f"{ARTICLES_DIR}/{k // page_size + 1}.html")
-        self.n_pairs = n_pairs
 
     def article_file(self, aid: str) -> str:
         return self.article_page.get(aid, "index.html")

@@ -36,6 +36,19 @@ def _merge(intervals: list[tuple[int, int]], n: int) -> list[tuple[int, int]]:
     return [(s, e) for s, e in out]
 
 
+class _Intervals:
+    """``pos in self``: whether sorted intervals without overlaps (``_merge``) hold ``pos``; only
+    the last one starting at or before it can (bisection)."""
+
+    def __init__(self, intervals: list[tuple[int, int]]):
+        self.intervals = intervals
+        self.starts = [s for s, _ in intervals]
+
+    def __contains__(self, pos: int) -> bool:
+        k = bisect.bisect_right(self.starts, pos) - 1
+        return k >= 0 and pos < self.intervals[k][1]
+
+
 def diff_segments(text: str, spans: list[tuple[int, int]],
                   skip: list[tuple[int, int]] = ()) -> list[DiffSegment]:
     """Split ``text`` into shared pieces (covered by ``spans``) and differing pieces (the rest).
@@ -51,17 +64,12 @@ def diff_segments(text: str, spans: list[tuple[int, int]],
     shared, skipped = _merge(list(spans), n), _merge(list(skip), n)
     cuts = sorted({0, n, *(x for iv in shared + skipped for x in iv)})
 
-    starts = {id(iv): [s for s, _ in iv] for iv in (shared, skipped)}
-
-    def inside(pos: int, intervals: list[tuple[int, int]]) -> bool:
-        # sorted, without overlaps (``_merge``): only the last interval starting at or before pos
-        k = bisect.bisect_right(starts[id(intervals)], pos) - 1
-        return k >= 0 and pos < intervals[k][1]
+    shared_at, skipped_at = _Intervals(shared), _Intervals(skipped)
 
     pieces: list[DiffSegment] = []
     for start, end in zip(cuts, cuts[1:]):
-        is_shared = inside(start, shared)
-        piece = DiffSegment(text[start:end], is_shared, is_shared or not inside(start, skipped))
+        is_shared = start in shared_at
+        piece = DiffSegment(text[start:end], is_shared, is_shared or start not in skipped_at)
         if pieces and (pieces[-1].shared, pieces[-1].compared) == (piece.shared, piece.compared):
             pieces[-1] = DiffSegment(pieces[-1].text + piece.text, piece.shared, piece.compared)
         else:
