@@ -245,3 +245,16 @@ def test_events_a_lone_trigger_without_any_argument_is_left_out(nlp):
     assert bare[0]["start"] not in kept  # ... but no event of its own
     attacked = [e for e in evs if any(m["trigger"] == "attacked" for m in e["mentions"])]
     assert attacked and attacked[0]["date"] == "2031-05-12" and attacked[0]["actors"]
+
+
+def test_events_undated_announcement_joins_only_the_one_ceasefire_of_its_days(nlp):
+    # a3's undated truce joins the ceasefire reported on Saturday when it is the only one of its
+    # days; with a second, unrelated ceasefire on Sunday it could be either, so it joins neither
+    one = {"a1": "Northern Front commanders agreed on Saturday to suspend attacks on the Velmar garrison.",
+           "a3": "\u201cThe fighters have offered a conditional truce,\u201d a Northern Front spokesman said."}
+    cease = [e for e in merge_events(*corpus(nlp, one)) if e["type"] in ("CEASEFIRE", "AGREE")]
+    assert [sorted({m["article"] for m in e["mentions"]}) for e in cease] == [["a1", "a3"]]
+    two = dict(one, a2="The Orlin Brigade declared a truce on Sunday along the Tarsk road.")
+    cease = [e for e in merge_events(*corpus(nlp, two)) if e["type"] in ("CEASEFIRE", "AGREE")]
+    assert not any("a3" in {m["article"] for m in e["mentions"]} and len(e["mentions"]) > 1 for e in cease), \
+        [(e["date"], [m["article"] for m in e["mentions"]]) for e in cease]

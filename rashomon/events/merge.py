@@ -349,35 +349,32 @@ def _by_report_date(mentions, feats, cl, scored) -> None:
     looked = {u for u, m in enumerate(mentions) if not m.get("date") and feats[u]["fam"] in ANNOUNCED}
     if not looked:
         return
-    pair_ok = set()  # the scored pairs (all scored pairs are possible ones) of those mentions
+    # the mentions each looked-at one was scored with (all scored pairs are possible ones): only
+    # the clusters holding one of them can take it, so no mention is compared with every cluster
+    partners: dict[int, set[int]] = defaultdict(set)
     for s, ev, i, j in scored:
         if i in looked:
-            pair_ok.add((i, j))
+            partners[i].add(j)
         if j in looked:
-            pair_ok.add((j, i))
-    roots = [c for c in range(len(mentions)) if cl.find(c) == c and cl.dates[c]]  # the dated clusters
-    for u, m in enumerate(mentions):
+            partners[j].add(i)
+    for u in sorted(partners):
+        m = mentions[u]
         pub = _day(m.get("published"))
-        if m.get("date") or pub is None or feats[u]["fam"] not in ANNOUNCED or len(cl.members[cl.find(u)]) != 1:
+        if pub is None or len(cl.members[cl.find(u)]) != 1:
             continue
-        near = {}
-        for c in roots:
-            if cl.find(c) != c or not cl.dates[c]:
+        near = []
+        # the dated clusters (joins here add undated mentions only, so they are those dated at
+        # the start, under their current roots)
+        for c in sorted({cl.find(k) for k in partners[u]}):
+            if not cl.dates[c]:
                 continue
             days = [_day(d) for d in cl.dates[c]]
             if any(d is None or not 0 <= (pub - d).days <= REPORT_WINDOW for d in days):
                 continue
-            members = cl.members[c]
-            if not any(mentions[k]["type"] == m["type"] for k in members):
-                continue
-            if any((u, k) in pair_ok for k in members):
-                near[c] = members
-        if len(near) == 1:
-            c = next(iter(near))
-            if cl.can_join(u, c):
-                cl.join(u, c)
-                if cl.find(c) != c:  # the joined cluster goes on under its new root
-                    roots[roots.index(c)] = cl.find(c)
+            if any(mentions[k]["type"] == m["type"] for k in cl.members[c]):
+                near.append(c)
+        if len(near) == 1 and cl.can_join(u, near[0]):
+            cl.join(u, near[0])
 
 
 def _casualty_match(a: dict, b: dict) -> float:
