@@ -13,7 +13,9 @@ stays at a crawl's rate as the corpus grows (see ``build``). Then the analysis
 runs in its own process exactly as ``rashomon analyze CORPUS --out OUT --workers W`` does
 (``analyze`` then ``write``, report included), sampled for peak RSS (its own plus its worker
 processes', summed); prints articles/s, peak RSS, and the seconds of each stage from the
-analysis' ``stats`` (the cost curve of each corpus-level stage) and of writing the output.
+analysis' ``stats`` (the cost curve of each corpus-level stage) and of writing the output, each
+with the main process's peak resident memory once it is done (``STAGE_peak_mb``: which stage
+raised the peak).
 
 ``--lsh N`` shows where reuse detection's memory goes: on the compact reuse features of the first
 N articles of the corpus, the peak memory (tracemalloc) of its LSH route as it is (datasketch's
@@ -124,12 +126,13 @@ def build(n: int, path: Path, seed: int = 7) -> int:
 def child(corpus: str, out: str, workers: int) -> None:
     """What ``rashomon analyze`` does, with the stage seconds saved to ``OUT/stats.json``."""
     from rashomon.output import write
-    from rashomon.pipeline import analyze
+    from rashomon.pipeline import analyze, peak_mb
 
     analysis = analyze(corpus.split(os.pathsep), workers=workers or None)
     t = time.perf_counter()
     write(analysis, out)
     analysis.stats["write_seconds"] = time.perf_counter() - t
+    analysis.stats["write_peak_mb"] = peak_mb()
     Path(out, "stats.json").write_text(json.dumps(analysis.stats), encoding="utf-8")
 
 
@@ -230,10 +233,13 @@ def main() -> None:
         stages = {k[:-8]: v for k, v in stats.items() if k.endswith("_seconds")}
         print(f"\n{n} articles, {words / n:.0f} words each: {secs:.1f} s, {n / secs:.2f} articles/s, "
               f"peak RSS {peak:.0f} MB (load average now {os.getloadavg()[0]:.2f})")
+        print(f"  {'stage':<14} {'seconds':>9}    {'ms/article':>10}   main process peak MB after it")
         for name, s in stages.items():
-            print(f"  {name:<14} {s:9.2f} s  {1000 * s / n:7.2f} ms/article")
+            mb = stats.get(f"{name}_peak_mb")
+            print(f"  {name:<14} {s:9.2f} s  {1000 * s / n:7.2f} ms/article" + (f"  {mb:8.0f}" if mb else ""))
         rows.append({"n": n, "seconds": round(secs, 1), "articles_per_s": round(n / secs, 2),
-                     "peak_rss_mb": round(peak), "stages": {k: round(v, 2) for k, v in stages.items()}})
+                     "peak_rss_mb": round(peak), "stages": {k: round(v, 2) for k, v in stages.items()},
+                     "peak_mb_after": {k[:-8]: v for k, v in stats.items() if k.endswith("_peak_mb")}})
     print(json.dumps(rows))
 
 

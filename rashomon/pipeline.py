@@ -190,9 +190,21 @@ def analyze(paths: Iterable[str | PathLike] | str | PathLike, *, progress: bool 
         from .compare.embed import prefetch  # the parse runs in the worker processes
 
         prefetch()
+    analysis.stats["read_peak_mb"] = peak_mb()
     for name, stage in corpus_stages():
         t = time.perf_counter()
         log.info("stage %s", name)
         stage(analysis, ctx)
         analysis.stats[f"{name}_seconds"] = time.perf_counter() - t
+        analysis.stats[f"{name}_peak_mb"] = peak_mb()
     return analysis
+
+
+def peak_mb() -> float:
+    """The peak resident memory of this process so far, in MB (its worker processes not
+    included); the ``STAGE_peak_mb`` stats show which stage raised it."""
+    import resource
+    import sys
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KB on Linux, bytes on macOS
+    return round(peak / (2**20 if sys.platform == "darwin" else 2**10), 1)
