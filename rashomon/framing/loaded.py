@@ -332,8 +332,12 @@ def loaded_stage(analysis: Analysis, ctx: dict | None = None) -> None:
     (replacing what was there)."""
     lex = lexicon()
     by_id: dict[str, Article] = {a.id: a for a in analysis.articles}
-    words: dict[str, set[str]] = {a.id: {w for _, _, w in tokens(a.text)} for a in analysis.articles}
-    hits: dict[str, list[Hit]] = {a.id: lex.find(a.text) for a in analysis.articles}
+    words: dict[str, set[str]] = {}
+    hits: dict[str, list[Hit]] = {}
+    for a in analysis.articles:  # one tokenisation per article serves both
+        toks = tokens(a.text)
+        words[a.id] = {w for _, _, w in toks}
+        hits[a.id] = lex.find(a.text, toks)
     lemmas: dict[str, set[str]] = {k: {h.entry.lemma for h in v} for k, v in hits.items()}
     peers = _story_of(analysis)
     copies = {(r["a"], r["b"]) for r in analysis.reuse} | {(r["b"], r["a"]) for r in analysis.reuse}
