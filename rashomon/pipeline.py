@@ -16,6 +16,8 @@ from .model import Analysis, Article, Rejection
 
 log = logging.getLogger(__name__)
 
+EARLY_WORKERS = 2 * 16  # articles read (two chunks of the NLP stage) before its worker processes start
+
 CorpusStage = Callable[[Analysis, dict], None]
 """A corpus stage fills part of the Analysis in place; ``ctx`` carries compact intermediate
 results from one stage to the next (story features, ...), never the raw parses."""
@@ -175,28 +177,37 @@ def analyze(paths: Iterable[str | PathLike] | str | PathLike, *, progress: bool 
 
         stream = tqdm(stream, desc="reading", unit=" articles", leave=False)
     seen: dict[str, int] = {}
-    for item in stream:
-        if isinstance(item, Rejection):
-            analysis.rejected.append(item)
-            continue
-        n = seen.get(item.id, 0)
-        seen[item.id] = n + 1
-        if n:  # the same content twice in the batch: keep both, ids stay unique and stable
-            item.id = f"{item.id}-{n + 1}"
-        analysis.articles.append(item)
-    analysis.stats["read_seconds"] = time.perf_counter() - t0
     ctx: dict = {"progress": progress, "workers": workers}
-    if len(analysis.articles) >= 2:  # comparing stories needs the sentence model: load it while
-        from .compare.embed import prefetch  # the parse runs in the worker processes
+    try:
+        for item in stream:
+            if isinstance(item, Rejection):
+                analysis.rejected.append(item)
+                continue
+            n = seen.get(item.id, 0)
+            seen[item.id] = n + 1
+            if n:  # the same content twice in the batch: keep both, ids stay unique and stable
+                item.id = f"{item.id}-{n + 1}"
+            analysis.articles.append(item)
+            if len(analysis.articles) == EARLY_WORKERS and "pool" not in ctx:
+                from .nlp.stage import start_workers
 
-        prefetch()
-    analysis.stats["read_peak_mb"] = peak_mb()
-    for name, stage in corpus_stages():
-        t = time.perf_counter()
-        log.info("stage %s", name)
-        stage(analysis, ctx)
-        analysis.stats[f"{name}_seconds"] = time.perf_counter() - t
-        analysis.stats[f"{name}_peak_mb"] = peak_mb()
+                ctx["pool"] = start_workers(workers)  # they start up while the rest is read
+        analysis.stats["read_seconds"] = time.perf_counter() - t0
+        if len(analysis.articles) >= 2:  # comparing stories needs the sentence model: load it while
+            from .compare.embed import prefetch  # the parse runs in the worker processes
+
+            prefetch()
+        analysis.stats["read_peak_mb"] = peak_mb()
+        for name, stage in corpus_stages():
+            t = time.perf_counter()
+            log.info("stage %s", name)
+            stage(analysis, ctx)
+            analysis.stats[f"{name}_seconds"] = time.perf_counter() - t
+            analysis.stats[f"{name}_peak_mb"] = peak_mb()
+    finally:
+        pool = ctx.pop("pool", None)  # not taken by the NLP stage (an error before it)
+        if pool is not None:
+            pool.terminate()
     return analysis
 
 

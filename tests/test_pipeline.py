@@ -118,3 +118,67 @@ def test_pipeline_events_are_merged_after_story_dates(tmp_path):
     bombing = [e for e in an.events if any(m["article"] == undated.id for m in e["mentions"])
                and e["type"] == "ATTACK"]
     assert bombing and all(e["date"] == "2025-06-15" for e in bombing)
+
+
+def _batch(tmp_path, n=5):
+    import json
+
+    rows = [{"id": f"art{i}", "text": f"Ferry crews in Port Vell{i} walked out on Monday, the union said. "
+             f"\u201cWe will not sail,\u201d said union leader Mara Tesk{i}.", "published": "2025-06-16"}
+            for i in range(n)]
+    path = tmp_path / "batch.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows), "utf-8")
+    return path
+
+
+def test_workers_start_while_reading_and_give_the_same_analysis(tmp_path, monkeypatch):
+    from rashomon import pipeline
+    from rashomon.nlp import stage
+
+    monkeypatch.setattr(stage, "CHUNK", 1)
+    monkeypatch.setattr(pipeline, "EARLY_WORKERS", 2)
+    started, parsing = [], []
+    real, real_stage = stage.start_workers, stage.nlp_stage
+
+    def spy(workers=None):
+        pool = real(workers)
+        started.append((bool(parsing), pool is not None))  # (during the NLP stage, a pool)
+        return pool
+
+    def stage_spy(*args, **kwargs):
+        parsing.append(True)
+        return real_stage(*args, **kwargs)
+
+    monkeypatch.setattr(stage, "start_workers", spy)
+    monkeypatch.setattr(stage, "nlp_stage", stage_spy)
+    path = _batch(tmp_path)
+    one = pipeline.analyze([path], workers=1)
+    assert started == [(False, False)]  # one worker: no pool
+    parsing.clear()
+    two = pipeline.analyze([path], workers=2)
+    assert started[1:] == [(False, True)]  # one pool, started while reading, used by the NLP stage
+    for part in ("times", "quotes", "entities"):
+        assert getattr(one, part) == getattr(two, part), part
+    assert [a.to_json() for a in one.articles] == [a.to_json() for a in two.articles]
+
+
+def test_workers_started_early_are_stopped_when_a_stage_fails(tmp_path, monkeypatch):
+    from rashomon import pipeline
+    from rashomon.nlp import stage
+
+    monkeypatch.setattr(pipeline, "EARLY_WORKERS", 2)
+    pools = []
+    real = stage.start_workers
+    monkeypatch.setattr(stage, "start_workers", lambda workers=None: pools.append(real(workers)) or pools[-1])
+
+    def broken(analysis, ctx):
+        raise RuntimeError("stage failed")
+
+    monkeypatch.setattr(pipeline, "corpus_stages", lambda: [("broken", broken)])
+    with pytest.raises(RuntimeError, match="stage failed"):
+        pipeline.analyze([_batch(tmp_path)], workers=2)
+    assert len(pools) == 1
+    procs = list(pools[0]._pool)
+    for p in procs:
+        p.join(timeout=10)
+    assert procs and not any(p.is_alive() for p in procs)

@@ -207,9 +207,24 @@ def annotate_chunk(articles: list[Article], batch_size: int = 32) -> list[Annota
     return [annotate_article(a, doc) for a, doc in parse(articles, batch_size=batch_size)]
 
 
+def start_workers(workers: int | None = None):
+    """A pool of ``workers`` processes (None: all cores) for ``annotate``, each loading the model
+    as it starts; None for one worker. Started early (while the inputs are still being read, see
+    ``pipeline.analyze``), their seconds of start-up (interpreter, spaCy, torch, the model) pass
+    while this process reads instead of before the first parse."""
+    import multiprocessing as mp
+
+    n = workers or os.cpu_count() or 1
+    if n <= 1:
+        return None
+    # spawn, not fork: a worker starts from a clean interpreter and never copies the parent's
+    # (corpus-sized) heap; the model is loaded once per worker by the initializer
+    return mp.get_context("spawn").Pool(n, initializer=load)
+
+
 def annotate(articles: list[Article], *, workers: int | None = None, chunk: int | None = None,
              batch_size: int = 32, held: Collection[str] = (),
-             meanwhile: Callable[[], None] | None = None) -> Iterator[Annotations]:
+             meanwhile: Callable[[], None] | None = None, pool=None) -> Iterator[Annotations]:
     """Annotations of each article, in the articles' order.
 
     ``workers`` processes (None: all cores) each load the model once and annotate chunks of
@@ -222,20 +237,25 @@ def annotate(articles: list[Article], *, workers: int | None = None, chunk: int 
     thread; the articles whose ids are in ``held`` are sent to the workers only once it has
     returned (the undated ones, which it may date), the others from the start. With one worker
     it simply runs first. An exception it raises is raised here.
+
+    ``pool``: a pool from ``start_workers`` to use (its processes are the workers); it is
+    terminated once the results are in, or when they are not needed (one chunk).
     """
     chunk = chunk or CHUNK
     order = [a for a in articles if a.id not in held] + [a for a in articles if a.id in held]
     free = len(articles) - sum(1 for a in articles if a.id in held)
     chunks = [order[i:min(i + chunk, free)] for i in range(0, free, chunk)]  # no held one in them
     late = [order[i:i + chunk] for i in range(free, len(order), chunk)]
-    n = min(workers or os.cpu_count() or 1, len(chunks) + len(late))
+    n = min(pool._processes if pool is not None else workers or os.cpu_count() or 1,
+            len(chunks) + len(late))
     if n <= 1:
+        if pool is not None:
+            pool.terminate()
         if meanwhile is not None:
             meanwhile()
         for part in (articles[i:i + chunk] for i in range(0, len(articles), chunk)):
             yield from annotate_chunk(part, batch_size)
         return
-    import multiprocessing as mp
     import threading
 
     failed: list[BaseException] = []
@@ -257,9 +277,7 @@ def annotate(articles: list[Article], *, workers: int | None = None, chunk: int 
             yield done.pop(nxt)
             nxt += 1
 
-    # spawn, not fork: a worker starts from a clean interpreter and never copies the parent's
-    # (corpus-sized) heap; the model is loaded once per worker by the initializer
-    with mp.get_context("spawn").Pool(n, initializer=load) as pool:
+    with pool if pool is not None else start_workers(n) as pool:  # terminated on leaving
         pending: deque = deque()
 
         def collect() -> Iterator[Annotations]:
@@ -314,7 +332,8 @@ def nlp_stage(analysis: Analysis, ctx: dict, *, batch_size: int = 32,
     and the phrases the parse extends them to in ``ctx["loaded_ext"]`` (article id -> start ->
     (start, end)).
 
-    ``ctx["workers"]``: processes for the per-article analysis (None: all cores).
+    ``ctx["workers"]``: processes for the per-article analysis (None: all cores);
+    ``ctx["pool"]``: their pool when already started (``start_workers``; taken from ``ctx``).
     ``meanwhile``: the reuse stage, run in this process while the workers parse; it may date
     undated articles (copies of dated ones), so those are parsed after it (see ``annotate``).
     ``merge=False``: the event mentions are left in ``ctx["event_mentions"]`` unmerged (the
@@ -331,7 +350,7 @@ def nlp_stage(analysis: Analysis, ctx: dict, *, batch_size: int = 32,
     english = {a.id for a in analysis.articles if a.language in ENGLISH}
     held = {a.id for a in analysis.articles if not a.published} if meanwhile else set()
     stream = annotate(analysis.articles, workers=ctx.get("workers"), batch_size=batch_size,
-                      held=held, meanwhile=meanwhile)
+                      held=held, meanwhile=meanwhile, pool=ctx.pop("pool", None))
     if ctx.get("progress"):
         from tqdm import tqdm
 
