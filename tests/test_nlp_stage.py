@@ -175,3 +175,44 @@ def test_stage_results_are_the_same_with_one_or_two_workers(monkeypatch):
     assert len(an.articles) > 2 * stage.CHUNK
     assert an.quotes and an.entities and an.events
     assert runs[0] == runs[1]
+
+
+def test_parse_parses_a_text_once_for_all_its_articles(monkeypatch):
+    # a wire story republished word for word: one parse, and each article still gets its own
+    # annotations (its own id, its relative dates resolved against its own publication date)
+    from rashomon.nlp import stage
+
+    arts = _arts(6)  # three texts, each twice; the third is German
+    arts[3].published = "2025-06-23"  # the copy of a0, a week later
+    nlp = stage.load()
+    parsed = []
+    real_pipe = nlp.pipe
+
+    def pipe(texts, **kwargs):
+        texts = list(texts)
+        parsed.extend(texts)
+        return real_pipe(texts, **kwargs)
+
+    monkeypatch.setattr(nlp, "pipe", pipe)
+    pairs = list(stage.parse(arts))
+    assert [a.id for a, _ in pairs] == [a.id for a in arts]
+    assert parsed == [arts[0].text, arts[1].text]  # two English texts, once each
+    assert pairs[0][1] is pairs[3][1] and pairs[2][1] is None and pairs[5][1] is None
+    monkeypatch.setattr(nlp, "pipe", real_pipe)
+    anns = stage.annotate_chunk(arts)
+    one = stage.annotate_chunk([arts[3]])[0]  # the copy alone: nothing shared with a0
+    assert vars(anns[3]) == vars(one)
+    monday = [[t["value"] for t in x.times if t["text"] == "Monday"] for x in (anns[0], anns[3])]
+    assert monday == [["2025-06-16"], ["2025-06-23"]], monday
+    assert anns[0].article and anns[0].article == "a0" and anns[3].article == "a3"
+
+
+def test_annotate_groups_the_articles_of_one_text_in_one_chunk():
+    from rashomon.nlp.stage import _grouped
+
+    arts = _arts(7)  # texts 0 1 2 0 1 2 0
+    chunks = _grouped(arts, 2)
+    assert sorted(a.id for c in chunks for a in c) == sorted(a.id for a in arts)
+    for c in chunks:  # all articles of a text are in one chunk
+        for a in c:
+            assert all(b in c for b in arts if b.text == a.text)

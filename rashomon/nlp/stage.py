@@ -13,7 +13,7 @@ import logging
 import os
 import re
 import sys
-from collections import defaultdict, deque
+from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -28,14 +28,48 @@ CHUNK = 16  # articles per task sent to a worker process
 
 
 def parse(articles: Iterable[Article], *, batch_size: int = 32, n_process: int = 1):
-    """Yield (article, Doc) for English articles, (article, None) for the others."""
+    """Yield (article, Doc) for English articles, (article, None) for the others.
+
+    Articles of the same text (a wire story republished word for word) are parsed once: the
+    Doc is kept until the last of them has been given it (the components only read the Doc, and
+    read the article's own fields, its date, beside it)."""
     nlp = load()
     articles = list(articles)
     english = [a for a in articles if a.language in ENGLISH]
-    docs = nlp.pipe((a.text for a in english), batch_size=batch_size, n_process=n_process)
-    it = iter(docs)
+    uses = Counter(a.text for a in english)
+    distinct = list(dict.fromkeys(a.text for a in english))  # in the order of first use
+    docs = iter(nlp.pipe(distinct, batch_size=batch_size, n_process=n_process))
+    kept: dict[str, object] = {}
     for a in articles:
-        yield a, (next(it) if a.language in ENGLISH else None)
+        if a.language not in ENGLISH:
+            yield a, None
+            continue
+        doc = kept.pop(a.text, None)
+        if doc is None:  # its first use: the next Doc is of its text
+            doc = next(docs)
+        uses[a.text] -= 1
+        if uses[a.text]:
+            kept[a.text] = doc
+        yield a, doc
+
+
+def _grouped(articles: list[Article], size: int) -> list[list[Article]]:
+    """``articles`` in chunks of about ``size``, the articles of one text together in the chunk
+    of its first (so ``parse`` parses the text once); a chunk grows past ``size`` rather than
+    split them."""
+    first: dict[str, int] = {}
+    for k, a in enumerate(articles):
+        first.setdefault(a.text, k)
+    out: list[list[Article]] = []
+    cur: list[Article] = []
+    for a in sorted(articles, key=lambda a: first[a.text]):  # stable: copies follow their first
+        if len(cur) >= size and a.text != cur[-1].text:
+            out.append(cur)
+            cur = []
+        cur.append(a)
+    if cur:
+        out.append(cur)
+    return out
 
 
 # words after which a speaker phrase goes on with a modifier, never with its head
@@ -242,19 +276,29 @@ def annotate(articles: list[Article], *, workers: int | None = None, chunk: int 
     terminated once the results are in, or when they are not needed (one chunk).
     """
     chunk = chunk or CHUNK
-    order = [a for a in articles if a.id not in held] + [a for a in articles if a.id in held]
-    free = len(articles) - sum(1 for a in articles if a.id in held)
-    chunks = [order[i:min(i + chunk, free)] for i in range(0, free, chunk)]  # no held one in them
-    late = [order[i:i + chunk] for i in range(free, len(order), chunk)]
+    chunks = _grouped([a for a in articles if a.id not in held], chunk)  # no held one in them
+    late = _grouped([a for a in articles if a.id in held], chunk)
     n = min(pool._processes if pool is not None else workers or os.cpu_count() or 1,
             len(chunks) + len(late))
+    position = {a.id: k for k, a in enumerate(articles)}
+    done: dict[int, Annotations] = {}
+    nxt = 0
+
+    def ready() -> Iterator[Annotations]:  # the results that come next in the articles' order
+        nonlocal nxt
+        while nxt in done:
+            yield done.pop(nxt)
+            nxt += 1
+
     if n <= 1:
         if pool is not None:
             pool.terminate()
         if meanwhile is not None:
             meanwhile()
-        for part in (articles[i:i + chunk] for i in range(0, len(articles), chunk)):
-            yield from annotate_chunk(part, batch_size)
+        for part in _grouped(articles, chunk):
+            for ann in annotate_chunk(part, batch_size):
+                done[position[ann.article]] = ann
+            yield from ready()
         return
     import threading
 
@@ -267,16 +311,6 @@ def annotate(articles: list[Article], *, workers: int | None = None, chunk: int 
             failed.append(exc)
 
     side = threading.Thread(target=run, name="rashomon-meanwhile", daemon=True) if meanwhile else None
-    position = {a.id: k for k, a in enumerate(articles)}
-    done: dict[int, Annotations] = {}
-    nxt = 0
-
-    def ready() -> Iterator[Annotations]:  # the results that come next in the articles' order
-        nonlocal nxt
-        while nxt in done:
-            yield done.pop(nxt)
-            nxt += 1
-
     with pool if pool is not None else start_workers(n) as pool:  # terminated on leaving
         pending: deque = deque()
 
