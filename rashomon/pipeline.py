@@ -13,10 +13,11 @@ from collections.abc import Callable, Iterable, Iterator
 from os import PathLike
 
 from .model import Analysis, Article, Rejection
+from .nlp.stage import CHUNK
 
 log = logging.getLogger(__name__)
 
-EARLY_WORKERS = 2 * 16  # articles read (two chunks of the NLP stage) before its worker processes start
+EARLY_WORKERS = 2 * CHUNK  # articles read (two chunks of the NLP stage) before its worker processes start
 
 CorpusStage = Callable[[Analysis, dict], None]
 """A corpus stage fills part of the Analysis in place; ``ctx`` carries compact intermediate
@@ -188,7 +189,7 @@ def analyze(paths: Iterable[str | PathLike] | str | PathLike, *, progress: bool 
             if n:  # the same content twice in the batch: keep both, ids stay unique and stable
                 item.id = f"{item.id}-{n + 1}"
             analysis.articles.append(item)
-            if len(analysis.articles) == EARLY_WORKERS and "pool" not in ctx:
+            if len(analysis.articles) == EARLY_WORKERS:
                 from .nlp.stage import start_workers
 
                 ctx["pool"] = start_workers(workers)  # they start up while the rest is read
