@@ -153,15 +153,18 @@ class Analysis:
                 return a
         raise KeyError(article_id)
 
-    def to_json(self) -> dict:
+    def to_json_head(self) -> dict:
+        """The document's fields other than its lists of items."""
         from . import __version__
 
+        return {"schema_version": SCHEMA_VERSION, "generator": {"name": "rashomon", "version": __version__}}
+
+    def to_json(self) -> dict:
         def conv(items):
             return [x.to_json() if hasattr(x, "to_json") else x for x in items]
 
         return {
-            "schema_version": SCHEMA_VERSION,
-            "generator": {"name": "rashomon", "version": __version__},
+            **self.to_json_head(),
             "articles": conv(self.articles),
             "rejected": conv(self.rejected),
             "reuse": conv(self.reuse),
