@@ -364,3 +364,58 @@ def test_entities_related_articles_are_the_name_weighted_sums_that_reach_a_tie()
     assert want and got.keys() == want.keys()
     assert all(got[a].keys() == want[a].keys() for a in want)
     assert all(abs(got[a][b] - w) < 1e-9 for a in want for b, w in want[a].items())
+
+
+def test_entities_tied_pairs_within_a_set_are_those_of_each_articles_ties():
+    # ``Ties.tied`` (a product restricted to a set of articles, in blocks) against ``Ties.of``
+    import random
+    from types import SimpleNamespace
+
+    from rashomon.nlp import entities as ents
+
+    rng = random.Random(5)
+    names = [(f"name{i}",) for i in range(30)]
+    chains = [SimpleNamespace(article=f"art{a:03d}", keys={rng.choice(names[:6 + a % 24])})
+              for a in range(90) for _ in range(3)]
+    ties = ents.Ties(chains)
+    old = ents.TIE_BLOCK
+    try:
+        ents.TIE_BLOCK = 7  # several blocks, and a block's own articles off its diagonal
+        for size in (2, 5, 40, 90):
+            subset = rng.sample(ties.articles, size)
+            got = {frozenset(p) for p in ties.tied(subset)}
+            want = {frozenset((a, b)) for a in subset for b in ties.of(a) if b in subset}
+            assert got == want
+            assert all(len(p) == 2 for p in got)  # never an article with itself
+    finally:
+        ents.TIE_BLOCK = old
+    assert any(ties.of(a) for a in ties.articles)
+
+
+RESOLVE_SCRIPT = """
+import json, sys
+sys.path.insert(0, {tests!r})
+from test_entities import article
+from rashomon.nlp.entities import resolve_entities
+arts = [article("a1", [("Norvale", "ORG", 0), ("NVX", "ORG", 0)]),
+        article("a2", [("Norvale", "ORG", 0)]), article("a3", [("NVX", "ORG", 0)])]
+ents = resolve_entities(arts)
+print(json.dumps(sorted(sorted((m["article"], m["text"]) for m in e["mentions"]) for e in ents)))
+"""
+
+
+def test_entities_do_not_depend_on_the_hash_seed():
+    # a one-word chain holding two names ("Norvale" ... "NVX", one local chain) joins by its
+    # first mention's name, whatever order Python's string hashing gives its set of keys
+    import os
+    import subprocess
+    import sys
+
+    script = RESOLVE_SCRIPT.format(tests=os.path.dirname(__file__))
+    outs = {subprocess.run([sys.executable, "-c", script], env={**os.environ, "PYTHONHASHSEED": str(seed)},
+                           capture_output=True, text=True, check=True).stdout for seed in range(6)}
+    assert len(outs) == 1
+    import json
+
+    groups = json.loads(outs.pop())
+    assert [["a1", "NVX"], ["a1", "Norvale"], ["a2", "Norvale"]] in groups

@@ -675,58 +675,109 @@ def _article_id(a):
     return a.id if hasattr(a, "id") else a["id"]
 
 
-TIE_BLOCK = 2048  # articles per block of the tie product (bounds its memory)
+TIE_BLOCK = 512  # articles per block of the tie product (bounds its memory)
 
 
-def related_articles(chains: list[_Chain]) -> dict[str, dict[str, float]]:
-    """article -> {article: tie}: the sum over the names two articles share of log(1 + N/df),
-    kept where it reaches ``TIE`` (a weaker tie joins nothing: every use compares with ``TIE``).
-    Names held by more than half of a large corpus are not used (they tie nothing).
+class Ties:
+    """How strongly articles are tied by the names they share: for two articles, the sum over
+    their shared names of log(1 + N/df), where it reaches ``TIE`` (a weaker tie joins nothing:
+    every use compares with ``TIE``). Names held by more than half of a large corpus are not used
+    (they tie nothing).
 
-    The sums are a sparse product (names x articles incidence, weighted), a block of articles at
-    a time, so neither time nor memory goes through a Python dict entry for every pair of
-    articles that share a name (millions in a crawl of thousands of articles)."""
-    import numpy as np
-    from scipy import sparse
+    The ties are computed when asked, never stored for the whole corpus: a crawl's articles share
+    common names, so a large share of all pairs is tied (8.5 million of the 16 million pairs of
+    a 4,000-article test corpus), and a table of them grows with the square of the corpus (it
+    took gigabytes at 10,000 articles). The sums are sparse products of the articles x names
+    incidence, weighted: ``of`` gives one article's ties (the product of a block of
+    ``TIE_BLOCK`` articles is kept while consecutive articles ask), ``tied`` the tied pairs
+    within a set of articles."""
 
-    arts_of = defaultdict(set)
-    for c in chains:
-        for k in c.keys:
-            arts_of[k].add(c.article)
-    articles = sorted({c.article for c in chains})
-    n = len(articles)
-    pos = {a: i for i, a in enumerate(articles)}
-    cap = max(50, n // 2)
-    rows: list[int] = []
-    cols: list[int] = []
-    weights: list[float] = []
-    for k, arts in arts_of.items():
-        if len(arts) < 2 or len(arts) > cap:
-            continue
-        r = len(weights)
-        weights.append(math.log(1 + n / len(arts)))
-        for a in arts:
-            rows.append(r)
-            cols.append(pos[a])
-    ties: dict[str, dict[str, float]] = {}
-    if not weights:
-        return ties
-    names = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(weights), n))
-    weighted = sparse.diags(np.asarray(weights)) @ names  # names x articles, each name's weight
-    by_article = names.T.tocsr()  # articles x names
-    for lo in range(0, n, TIE_BLOCK):
-        block = (by_article[lo:lo + TIE_BLOCK] @ weighted).tocsr()  # articles of the block x articles
-        block.setdiag(0.0, k=lo)  # an article with itself
+    def __init__(self, chains: list[_Chain]):
+        import numpy as np
+        from scipy import sparse
+
+        arts_of = defaultdict(set)
+        for c in chains:
+            for k in c.keys:
+                arts_of[k].add(c.article)
+        self.articles = sorted({c.article for c in chains})
+        n = len(self.articles)
+        self.pos = {a: i for i, a in enumerate(self.articles)}
+        cap = max(50, n // 2)
+        rows: list[int] = []
+        cols: list[int] = []
+        weights: list[float] = []
+        for k, arts in arts_of.items():
+            if len(arts) < 2 or len(arts) > cap:
+                continue
+            r = len(weights)
+            weights.append(math.log(1 + n / len(arts)))
+            for a in arts:
+                rows.append(r)
+                cols.append(self.pos[a])
+        self.empty = not weights
+        # articles x names, and the same weighted by each name's weight
+        self.x = sparse.csr_matrix((np.ones(len(rows)), (cols, rows)), shape=(n, len(weights)))
+        self.xw = (self.x @ sparse.diags(np.asarray(weights))).tocsr() if weights else self.x
+        self._lo = -1
+        self._block = None
+        self._last: tuple[str, dict[str, float]] | None = None
+
+    @staticmethod
+    def _kept(block, diag: int | None = None):
+        import numpy as np
+
+        block = block.tocsr()
+        if diag is not None:
+            block.setdiag(0.0, k=diag)  # an article with itself
         # rounded: a sum must not fall on either side of TIE by the order of its terms
         block.data = np.round(block.data, 9)
         block.data[block.data < TIE] = 0.0
         block.eliminate_zeros()
-        for i in range(block.shape[0]):
-            s, e = block.indptr[i], block.indptr[i + 1]
-            if s < e:
-                ties[articles[lo + i]] = {articles[j]: float(w) for j, w in
-                                          zip(block.indices[s:e].tolist(), block.data[s:e].tolist())}
-    return ties
+        return block
+
+    def of(self, article: str) -> dict[str, float]:
+        """article -> tie, for the articles tied to ``article`` (never itself)."""
+        if self._last is not None and self._last[0] == article:  # its chains ask one after another
+            return self._last[1]
+        i = self.pos.get(article)
+        if i is None or self.empty:
+            return {}
+        lo = i - i % TIE_BLOCK
+        if lo != self._lo:
+            self._block = self._kept(self.x[lo:lo + TIE_BLOCK] @ self.xw.T, diag=lo)
+            self._lo = lo
+        b = self._block
+        s, e = b.indptr[i - lo], b.indptr[i - lo + 1]
+        row = {self.articles[j]: w for j, w in zip(b.indices[s:e].tolist(), b.data[s:e].tolist())}
+        self._last = (article, row)
+        return row
+
+    def tied(self, articles: list[str]) -> list[tuple[str, str]]:
+        """The pairs (a, b) of ``articles`` (a before b in it) that are tied."""
+        import numpy as np
+
+        if self.empty:
+            return []
+        known = [a for a in articles if a in self.pos]
+        if len(known) < 2:
+            return []
+        idx = np.fromiter((self.pos[a] for a in known), dtype=np.int64, count=len(known))
+        x, xw = self.x[idx], self.xw[idx]
+        out: list[tuple[str, str]] = []
+        for lo in range(0, len(known), TIE_BLOCK):
+            block = self._kept(x[lo:lo + TIE_BLOCK] @ xw.T, diag=lo)
+            rows, cols = block.nonzero()
+            out.extend((known[lo + r], known[c]) for r, c in zip(rows.tolist(), cols.tolist()) if lo + r < c)
+        return out
+
+
+def related_articles(chains: list[_Chain]) -> dict[str, dict[str, float]]:
+    """article -> {article: tie} for every tied pair (``Ties``), as one table: for tests and
+    small corpora only (the table grows with the square of the corpus)."""
+    ties = Ties(chains)
+    out = {a: ties.of(a) for a in ties.articles}
+    return {a: row for a, row in out.items() if row}
 
 
 def resolve_entities(articles_and_mentions) -> list[dict]:
@@ -820,7 +871,7 @@ def resolve_entities(articles_and_mentions) -> list[dict]:
             if len(r) >= 2:
                 union(by_body.setdefault(r, i), i)
 
-    ties = related_articles(chains)
+    ties = Ties(chains)
 
     # people named by first and last name: the same surname with a first name of the same initial
     # ("Mo X" / "Maurice X", "George Y" / "George W. Y") in articles tied by context
@@ -839,10 +890,8 @@ def resolve_entities(articles_and_mentions) -> list[dict]:
                 first_in[art] = a
         if len(first_in) < 2:
             continue
-        for art, a in first_in.items():
-            for other, w in ties.get(art, {}).items():
-                if w >= TIE and other in first_in:
-                    union(a, first_in[other])
+        for art, other in ties.tied(list(first_in)):
+            union(first_in[art], first_in[other])
 
     # 2. one-word chains: join an entity that holds the word, or each other, when articles are tied
     ent_arts: dict[int, set] = defaultdict(set)
@@ -873,10 +922,10 @@ def resolve_entities(articles_and_mentions) -> list[dict]:
     for i, c in enumerate(chains):
         if c.multi:
             continue
-        k = next(iter(c.keys))
+        k = tuple(c.mentions[0]["key"])  # its first mention's (a chain may hold two one-word names)
         word = fold(c.mentions[0]["text"]).replace(".", "")
         best, best_tie = None, 0.0
-        mine = ties.get(c.article, {})
+        mine = ties.of(c.article)  # chains come article by article: one block product at a time
         tried: set[int] = set()  # an entity's tie is the same through each of its holders
         for h, hword, where in sorted(set(holders.get(k[0], ())) | set(holders.get(word, ()))):
             if not _attachable(c, chains[h], where) or _ratio(word, hword) < SAME_WORD:
@@ -902,10 +951,12 @@ def resolve_entities(articles_and_mentions) -> list[dict]:
             continue
         singles_at[k].setdefault(c.article, i)
     for k, at in singles_at.items():
-        for a, i in at.items():
-            for b, w in ties.get(a, {}).items():
-                if w >= TIE and b in at and find(i) != find(at[b]) and _compatible(chains[i], chains[at[b]]):
-                    union(i, at[b])
+        if len(at) < 2:
+            continue
+        for a, b in ties.tied(list(at)):  # each pair once, the test both ways round
+            i, j = at[a], at[b]
+            if find(i) != find(j) and (_compatible(chains[i], chains[j]) or _compatible(chains[j], chains[i])):
+                union(i, j)
 
     groups: dict[int, list[_Chain]] = defaultdict(list)
     for i, c in enumerate(chains):
