@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from os import PathLike
 
+from .memory import peak_mb, release
 from .model import Analysis, Article, Rejection
 from .nlp.stage import CHUNK
 
@@ -141,6 +142,7 @@ def _nlp(analysis: Analysis, ctx: dict) -> None:
     def reuse() -> None:
         t = time.perf_counter()
         _reuse(analysis, ctx)
+        release()
         analysis.stats["reuse_seconds"] = time.perf_counter() - t
 
     nlp_stage(analysis, ctx, meanwhile=reuse, merge=False)
@@ -203,6 +205,7 @@ def analyze(paths: Iterable[str | PathLike] | str | PathLike, *, progress: bool 
             t = time.perf_counter()
             log.info("stage %s", name)
             stage(analysis, ctx)
+            release()  # the stage's temporaries go back to the system, not kept by the allocator
             analysis.stats[f"{name}_seconds"] = time.perf_counter() - t
             analysis.stats[f"{name}_peak_mb"] = peak_mb()
     finally:
@@ -210,13 +213,3 @@ def analyze(paths: Iterable[str | PathLike] | str | PathLike, *, progress: bool 
         if pool is not None:
             pool.terminate()
     return analysis
-
-
-def peak_mb() -> float:
-    """The peak resident memory of this process so far, in MB (its worker processes not
-    included); the ``STAGE_peak_mb`` stats show which stage raised it."""
-    import resource
-    import sys
-
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KB on Linux, bytes on macOS
-    return round(peak / (2**20 if sys.platform == "darwin" else 2**10), 1)

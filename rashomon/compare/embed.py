@@ -21,6 +21,7 @@ import threading
 from functools import lru_cache
 
 from ..errors import RashomonError
+from ..memory import release
 
 log = logging.getLogger(__name__)
 
@@ -123,5 +124,6 @@ def embed(texts: list[str], dtype: str | None = None):
         vecs = m.encode(texts, batch_size=BATCH_SIZE, convert_to_tensor=True,
                         normalize_embeddings=False, show_progress_bar=False)
     vecs = vecs.float().numpy()
+    release()  # each batch shape's activations were freed; let the system have the pages back
     norms = np.linalg.norm(vecs, axis=1, keepdims=True)
     return (vecs / np.maximum(norms, 1e-12)).astype("float32", copy=False)

@@ -1,0 +1,54 @@
+"""Memory of this process: its peak, and handing freed memory back to the system.
+
+Large temporary objects (a stage's working tables, the sentence model's activations for one
+batch shape after another) are freed by Python and torch, but glibc's allocator keeps much of the
+freed heap mapped for reuse, so the process's resident size only grows: embedding 20,000
+sentences of varied lengths grew it by 1.35 GB for 30 MB of vectors (measured on this machine).
+``release()`` asks glibc to return the free pages (``malloc_trim``); elsewhere it does nothing.
+"""
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import sys
+from functools import lru_cache
+
+
+@lru_cache(maxsize=1)
+def _malloc_trim():
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        return libc.malloc_trim  # glibc only (musl has none)
+    except (OSError, AttributeError):
+        return None
+
+
+def release() -> bool:
+    """Return the allocator's free memory to the system; True if it could be asked."""
+    trim = _malloc_trim()
+    if trim is None:
+        return False
+    trim(0)
+    return True
+
+
+def peak_mb() -> float:
+    """The peak resident memory of this process so far, in MB (its worker processes not
+    included); the pipeline's ``STAGE_peak_mb`` stats show which stage raised it."""
+    import resource
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KB on Linux, bytes on macOS
+    return round(peak / (2**20 if sys.platform == "darwin" else 2**10), 1)
+
+
+def rss_mb() -> float:
+    """The resident memory of this process now, in MB (Linux; else its peak)."""
+    try:
+        with open("/proc/self/statm") as f:
+            import os
+
+            return round(int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20, 1)
+    except OSError:
+        return peak_mb()
