@@ -278,10 +278,11 @@ def test_quotes_speaker_after_quote_not_a_date_nor_quote_word(nlp):
             "Chief Anton Weller said Monday. “I want to assure our town and all of you who are "
             "watching: We will finish the work.”")
     qs = [q for q in run(nlp, text) if q["direct"]]
-    assert len(qs) == 2
-    for q in qs:
-        assert "Anton Weller" in q["speaker_text"], q
-        assert "harbour police" not in q["text"]
+    assert len(qs) == 1  # the second quotation goes on with the first's speaker: one quote
+    q = qs[0]
+    assert "Anton Weller" in q["speaker_text"], q
+    assert q["text"].startswith("“I will make") and q["text"].endswith("finish the work.”")
+    assert q["cue"] == "said"
 
 
 def test_quotes_cue_of_next_sentence_does_not_claim_quote(nlp):
@@ -298,9 +299,22 @@ def test_quotes_every_direct_quote_has_a_speaker(nlp):
             "The regional director, Omar Velde, disagreed. “The numbers do not show a shortage,” "
             "Velde told the council.")
     qs = [q for q in run(nlp, text) if q["direct"]]
-    assert len(qs) == 3
-    assert all(q["speaker_text"] for q in qs)
-    assert [q["speaker_text"] for q in qs] == ["Ada Quist", "Ada Quist", "Omar Velde"]
+    assert [q["speaker_text"] for q in qs] == ["Ada Quist", "Omar Velde"]
+    assert qs[0]["text"].endswith("corridor for hours.”")  # the quotation that goes on joins it
+
+
+def test_quotes_attribution_between_quotations_joins_them_only_for_one_speaker(nlp):
+    one = ("“The ferry will run again in May,” said Ines Moravec, the head of the island council "
+           "and a former harbour pilot. “We have the money and the crew.”")
+    qs = [q for q in run(nlp, one) if q["direct"]]
+    assert len(qs) == 1 and "Ines Moravec" in qs[0]["speaker_text"]
+    assert qs[0]["start"] == 0 and qs[0]["end"] == len(one)
+    two = ("“The ferry will run again in May,” said Ines Moravec. “We have not seen the money,” "
+           "said Pavel Kocian, who leads the crews.")
+    qs = [q for q in run(nlp, two) if q["direct"]]
+    assert [q["speaker_text"] for q in qs] == ["Ines Moravec", "Pavel Kocian"]
+    apart = ("“The ferry will run again in May,” said Ines Moravec.\n\n“We have the money.”")
+    assert len([q for q in run(nlp, apart) if q["direct"]]) == 2  # another paragraph: not joined
 
 
 def test_quotes_head_offsets_point_at_the_referent(nlp):

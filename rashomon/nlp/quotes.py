@@ -737,8 +737,42 @@ def _merge_split(doc, text, spans, strong):
                         and any(t.lemma_.lower() in strong for t in span)):
                     out[-1] = (ps, e, pieces + [(s, e)])
                     continue
+            if "\n" not in gap and _goes_on(doc, text, ps, pe, s, e, strong):
+                out[-1] = (ps, e, pieces + [(s, e)])
+                continue
         out.append((s, e, [(s, e)]))
     return out
+
+
+GAP_WORDS = 30  # the most words of an attribution between a quotation and its continuation
+
+
+def _goes_on(doc, text, ps, pe, s, e, strong) -> bool:
+    """Whether the quotation ``text[s:e]`` goes on with the speaker of the one before it
+    (``text[ps:pe]``): "X," said Jane Roe, head of the union. "Y." The attribution between them,
+    in the same paragraph, is a sentence of its own holding a speech verb, and ends the sentence;
+    the second quotation opens a sentence and has no attribution of its own after it in its
+    paragraph (then it would be another speaker's: "X," said Roe. "Y," said Poe.)."""
+    gap = text[pe:s]
+    if not re.search(r"[,.!?]\s*(''|[\"\u201d\u00bb])$", text[ps:pe]) or not re.search(r"[.!?]\s*$", gap):
+        return False
+    if not 0 < len(WORD.findall(gap)) <= GAP_WORDS:
+        return False
+    inner = re.match(r"(''|[\"\u201c\u00ab])?\s*(\w)", text[s:e])
+    if inner is None or not inner.group(2).isupper():
+        return False
+    span = doc.char_span(pe, s, alignment_mode="expand")
+    if span is None or not any(t.lemma_.lower() in strong for t in span):
+        return False
+    end = text.find("\n", e)
+    rest = doc.char_span(e, len(text) if end < 0 else end, alignment_mode="expand")
+    if rest is not None:
+        for t in rest:
+            if t.text in ('"', "\u201c", "''", "\u00ab"):
+                break  # the next quotation's attribution is its own
+            if t.lemma_.lower() in strong:
+                return False
+    return True
 
 
 DASH_CREDIT = re.compile(r"^[\s.,]*[―—–-]{1,2}\s*(?=\w)")
