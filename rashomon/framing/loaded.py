@@ -332,11 +332,14 @@ def loaded_stage(analysis: Analysis, ctx: dict | None = None) -> None:
     (replacing what was there)."""
     lex = lexicon()
     by_id: dict[str, Article] = {a.id: a for a in analysis.articles}
+    # each article's words that can tell which neutral alternative its story's outlets use
+    # (``_neutral``): not all its words (sets of every article's words took 600 MB at 10,000)
+    vocab = {norm(w) for e in lex.entries.values() for alt in e.neutral for w in alt.split()}
     words: dict[str, set[str]] = {}
     hits: dict[str, list[Hit]] = {}
     for a in analysis.articles:  # one tokenisation per article serves both
         toks = tokens(a.text)
-        words[a.id] = {w for _, _, w in toks}
+        words[a.id] = {w for _, _, w in toks if w in vocab}
         hits[a.id] = lex.find(a.text, toks)
     lemmas: dict[str, set[str]] = {k: {h.entry.lemma for h in v} for k, v in hits.items()}
     peers = _story_of(analysis)
