@@ -333,3 +333,17 @@ def test_quotes_head_offsets_point_at_the_referent(nlp):
 def test_quotes_event_noun_cue_takes_governing_subject(nlp, text, content, speaker):
     q = containing(run(nlp, text), content)
     assert q["speaker_text"] == speaker
+
+
+def test_quotes_parenthetical_attribution_takes_the_sentence_around_it(nlp):
+    text = ("The ferry will not run before May, the harbour master said, because the pier needs new "
+            "piles. Fares, she added, will stay the same.")
+    qs = run(nlp, text)
+    q = containing(qs, "ferry will not run")
+    assert q["text"].endswith("needs new piles") and "harbour master" in q["speaker_text"]
+    assert q["cue"] == "said" and not q["direct"]
+    q = containing(qs, "Fares")
+    assert q["text"] == "Fares, she added, will stay the same" and q["cue"] == "added"
+    # at the end of its sentence an attribution is not parenthetical: what precedes it is the quote
+    q = containing(run(nlp, "The pier needs new piles, the harbour master said."), "pier")
+    assert "harbour master" not in q["text"]

@@ -533,6 +533,31 @@ def _content_tokens(verb, weak: bool, phrasal):
     return lo, hi
 
 
+def _parenthetical(verb) -> tuple[int, int] | None:
+    """Token range (lo, hi) of the sentence around a parenthetical attribution ("Climate change,
+    Jane Roe often says, is the greatest threat"; "The port was closed, she said, since the
+    storm"), or None: the cue verb hangs off the sentence (parataxis), set off by commas with words
+    of the sentence on both sides. The range is the whole sentence, attribution included (a
+    quote is one span; the words around the attribution are what was said)."""
+    if verb.dep_ != "parataxis":
+        return None
+    doc, sent = verb.doc, verb.sent
+    sub = list(verb.subtree)
+    a, b = sub[0].i, sub[-1].i
+    while a < b and doc[a].is_punct:  # the commas around it may hang in its subtree
+        a += 1
+    while b > a and doc[b].is_punct:
+        b -= 1
+    if a - 1 <= sent.start or doc[a - 1].text not in (",", "\u2014", "--"):
+        return None
+    if b + 1 >= sent.end - 1 or doc[b + 1].text not in (",", "\u2014", "--"):
+        return None
+    lo, hi = sent.start, sent.end - 1
+    if not any(t.is_alpha for t in doc[b + 2:hi + 1]):
+        return None
+    return lo, hi
+
+
 def _clip(state, verb, lo: int, hi: int) -> tuple[int, int]:
     """Content tokens kept within the cue's paragraph (the parser joins a paragraph that ends
     without a full stop to the next one) and after the dateline."""
@@ -606,6 +631,13 @@ def find_quotes(article, doc) -> list[dict]:
             if not _is_cue(tok, strong, weak, phrasal):
                 continue
             is_weak = tok.lemma_.lower() not in strong
+            rng = _parenthetical(tok) if not is_weak else None
+            if rng is not None:  # "X, the mayor said, Y": the sentence around it is what was said
+                lo, hi = _clip(state, tok, *rng)
+                if hi - lo >= 1:
+                    s, e = doc[lo].idx, doc[hi].idx + len(doc[hi].text)
+                    reported.append((s, e, _speaker(state, _subject(tok, in_direct)), _cue_span(tok)))
+                continue
             rng = _content_tokens(tok, is_weak, phrasal)
             if rng is None:
                 continue
