@@ -125,8 +125,9 @@ def build(n: int, path: Path, seed: int = 7) -> int:
 
 def child(corpus: str, out: str, workers: int) -> None:
     """What ``rashomon analyze`` does, with the stage seconds saved to ``OUT/stats.json``."""
+    from rashomon.memory import peak_mb
     from rashomon.output import write
-    from rashomon.pipeline import analyze, peak_mb
+    from rashomon.pipeline import analyze
 
     analysis = analyze(corpus.split(os.pathsep), workers=workers or None)
     t = time.perf_counter()

@@ -42,13 +42,3 @@ def peak_mb() -> float:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KB on Linux, bytes on macOS
     return round(peak / (2**20 if sys.platform == "darwin" else 2**10), 1)
 
-
-def rss_mb() -> float:
-    """The resident memory of this process now, in MB (Linux; else its peak)."""
-    try:
-        with open("/proc/self/statm") as f:
-            import os
-
-            return round(int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20, 1)
-    except OSError:
-        return peak_mb()

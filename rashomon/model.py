@@ -132,6 +132,15 @@ def content_id(*parts: str | None, prefix: str = "a") -> str:
     return f"{prefix}-{h[:12]}"
 
 
+LISTS = ("articles", "rejected", "reuse", "entities", "quotes", "times", "events", "stories", "storylines")
+"""The Analysis' lists of items, in the order analysis.json gives them."""
+
+
+def item_json(item: Any) -> Any:
+    """One item of those lists as the contract's JSON (the dicts are already)."""
+    return item.to_json() if hasattr(item, "to_json") else item
+
+
 @dataclass
 class Analysis:
     """Everything ``rashomon analyze`` found; ``to_json()`` is the analysis.json contract."""
@@ -160,18 +169,4 @@ class Analysis:
         return {"schema_version": SCHEMA_VERSION, "generator": {"name": "rashomon", "version": __version__}}
 
     def to_json(self) -> dict:
-        def conv(items):
-            return [x.to_json() if hasattr(x, "to_json") else x for x in items]
-
-        return {
-            **self.to_json_head(),
-            "articles": conv(self.articles),
-            "rejected": conv(self.rejected),
-            "reuse": conv(self.reuse),
-            "entities": conv(self.entities),
-            "quotes": conv(self.quotes),
-            "times": conv(self.times),
-            "events": conv(self.events),
-            "stories": conv(self.stories),
-            "storylines": conv(self.storylines),
-        }
+        return {**self.to_json_head(), **{k: [item_json(x) for x in getattr(self, k)] for k in LISTS}}

@@ -9,7 +9,7 @@ from pathlib import Path
 import orjson
 
 from .errors import SchemaError
-from .model import Analysis
+from .model import LISTS, Analysis, item_json
 
 
 @lru_cache(maxsize=1)
@@ -35,13 +35,19 @@ def validate(doc: dict) -> None:
         return
     errors = sorted(validator.iter_errors(doc), key=lambda e: [str(x) for x in e.instance_path])
     if errors:
-        lines = [f"/{'/'.join(map(str, e.instance_path))}: {e.message}" for e in errors[:20]]
-        more = f"\n... and {len(errors) - 20} more" if len(errors) > 20 else ""
-        raise SchemaError("analysis.json does not satisfy the schema:\n" + "\n".join(lines) + more)
+        _raise([_place([], e) for e in errors[:MAX_ERRORS]], len(errors))
 
 
-LISTS = ("articles", "rejected", "reuse", "entities", "quotes", "times", "events", "stories", "storylines")
-MAX_ERRORS = 20
+MAX_ERRORS = 20  # places named in a SchemaError
+
+
+def _place(prefix: list, error) -> str:
+    return f"/{'/'.join(map(str, [*prefix, *error.instance_path]))}: {error.message}"
+
+
+def _raise(lines: list[str], n_errors: int) -> None:
+    more = f"\n... and {n_errors - len(lines)} more" if n_errors > len(lines) else ""
+    raise SchemaError("analysis.json does not satisfy the schema:\n" + "\n".join(lines) + more)
 
 
 @lru_cache(maxsize=16)
@@ -58,10 +64,6 @@ def _item_validator(key: str):
 _OPTIONS = orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS
 
 
-def _json(item) -> object:
-    return item.to_json() if hasattr(item, "to_json") else item
-
-
 def write_json(analysis: Analysis, path: str | Path, *, check: bool = True) -> Path:
     """Write ``analysis`` as analysis.json to ``path``, one item at a time.
 
@@ -71,7 +73,7 @@ def write_json(analysis: Analysis, path: str | Path, *, check: bool = True) -> P
     dropped (at 10,000 articles the document is about 240 MB of JSON and several times that as
     Python objects). The file is written beside ``path`` and renamed onto it once complete, so
     a failed check leaves no half-written analysis.json; the SchemaError names every place
-    (up to 20) where the output breaks the contract."""
+    (up to ``MAX_ERRORS``) where the output breaks the contract."""
     import os
 
     path = Path(path)
@@ -83,7 +85,7 @@ def write_json(analysis: Analysis, path: str | Path, *, check: bool = True) -> P
         skeleton = {**doc, **{k: [] for k in LISTS}}
         for e in _validator().iter_errors(skeleton):
             n_errors += 1
-            errors.append(f"/{'/'.join(map(str, e.instance_path))}: {e.message}")
+            errors.append(_place([], e))
     try:
         with open(tmp, "wb") as f:
             head = orjson.dumps(doc, option=_OPTIONS)
@@ -96,20 +98,18 @@ def write_json(analysis: Analysis, path: str | Path, *, check: bool = True) -> P
                 else:
                     f.write(b'  "%s": [\n' % key.encode())
                     for k, item in enumerate(items):
-                        obj = _json(item)
+                        obj = item_json(item)
                         if validator is not None and not validator.is_valid(obj):
                             for e in validator.iter_errors(obj):
                                 n_errors += 1
                                 if len(errors) < MAX_ERRORS:
-                                    where = "/".join(map(str, [key, k, *e.instance_path]))
-                                    errors.append(f"/{where}: {e.message}")
+                                    errors.append(_place([key, k], e))
                         text = orjson.dumps(obj, option=_OPTIONS)
                         f.write(b"    " + text.replace(b"\n", b"\n    "))  # strings hold no raw newline
                         f.write(b",\n" if k < len(items) - 1 else b"\n  ]")
                 f.write(b",\n" if n < len(LISTS) - 1 else b"\n}")
         if n_errors:
-            more = f"\n... and {n_errors - len(errors)} more" if n_errors > len(errors) else ""
-            raise SchemaError("analysis.json does not satisfy the schema:\n" + "\n".join(errors) + more)
+            _raise(errors, n_errors)
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)

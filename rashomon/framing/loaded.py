@@ -334,7 +334,7 @@ def loaded_stage(analysis: Analysis, ctx: dict | None = None) -> None:
     by_id: dict[str, Article] = {a.id: a for a in analysis.articles}
     # each article's words that can tell which neutral alternative its story's outlets use
     # (``_neutral``): not all its words (sets of every article's words took 600 MB at 10,000)
-    vocab = {norm(w) for e in lex.entries.values() for alt in e.neutral for w in alt.split()}
+    vocab = lex.neutral_words
     words: dict[str, set[str]] = {}
     hits: dict[str, list[Hit]] = {}
     for a in analysis.articles:  # one tokenisation per article serves both

@@ -16,7 +16,7 @@ chain number in the article.
    (``translit.near``) are joined when their consonant skeletons block together;
 2. a chain named only by one word (a surname, a short form, an acronym) joins the entity whose
    name holds that word (last or first word, acronym) only when the two articles are tied by
-   context: they share names that are rare in the corpus (``related_articles``). Otherwise chains
+   context: they share names that are rare in the corpus (``Ties``). Otherwise chains
    of the same one-word name join when their articles are tied. Two people who share a surname in
    unrelated articles stay apart; so do "Abu X al-Y" and "Abu Z al-W" (different full keys).
 
@@ -724,12 +724,13 @@ class Ties:
         self._last: tuple[str, dict[str, float]] | None = None
 
     @staticmethod
-    def _kept(block, diag: int | None = None):
+    def _kept(block, diag: int):
+        """``block`` (rows: articles from the ``diag``-th of the columns' on) without each article
+        with itself and without the sums below ``TIE``."""
         import numpy as np
 
         block = block.tocsr()
-        if diag is not None:
-            block.setdiag(0.0, k=diag)  # an article with itself
+        block.setdiag(0.0, k=diag)  # an article with itself
         # rounded: a sum must not fall on either side of TIE by the order of its terms
         block.data = np.round(block.data, 9)
         block.data[block.data < TIE] = 0.0
@@ -770,14 +771,6 @@ class Ties:
             rows, cols = block.nonzero()
             out.extend((known[lo + r], known[c]) for r, c in zip(rows.tolist(), cols.tolist()) if lo + r < c)
         return out
-
-
-def related_articles(chains: list[_Chain]) -> dict[str, dict[str, float]]:
-    """article -> {article: tie} for every tied pair (``Ties``), as one table: for tests and
-    small corpora only (the table grows with the square of the corpus)."""
-    ties = Ties(chains)
-    out = {a: ties.of(a) for a in ties.articles}
-    return {a: row for a, row in out.items() if row}
 
 
 def resolve_entities(articles_and_mentions) -> list[dict]:

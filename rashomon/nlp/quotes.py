@@ -631,21 +631,16 @@ def find_quotes(article, doc) -> list[dict]:
             if not _is_cue(tok, strong, weak, phrasal):
                 continue
             is_weak = tok.lemma_.lower() not in strong
-            rng = _parenthetical(tok) if not is_weak else None
-            if rng is not None:  # "X, the mayor said, Y": the sentence around it is what was said
-                lo, hi = _clip(state, tok, *rng)
-                if hi - lo >= 1:
-                    s, e = doc[lo].idx, doc[hi].idx + len(doc[hi].text)
-                    reported.append((s, e, _speaker(state, _subject(tok, in_direct)), _cue_span(tok)))
-                continue
-            rng = _content_tokens(tok, is_weak, phrasal)
+            # "X, the mayor said, Y": the sentence around the attribution is what was said
+            around = _parenthetical(tok) if not is_weak else None
+            rng = around or _content_tokens(tok, is_weak, phrasal)
             if rng is None:
                 continue
             lo, hi = rng
             subj = _subject(tok, in_direct)
             if subj is not None and subj.idx < state.skip:
                 subj = _after_dateline(state, subj, tok)
-            if subj is not None and lo <= subj.i <= hi:
+            if around is None and subj is not None and lo <= subj.i <= hi:
                 continue
             lo, hi = _clip(state, tok, lo, hi)
             if hi - lo < 1:
@@ -769,7 +764,7 @@ def _merge_split(doc, text, spans, strong):
                         and any(t.lemma_.lower() in strong for t in span)):
                     out[-1] = (ps, e, pieces + [(s, e)])
                     continue
-            if "\n" not in gap and _goes_on(doc, text, ps, pe, s, e, strong):
+            if _goes_on(doc, text, ps, pe, s, e, strong):
                 out[-1] = (ps, e, pieces + [(s, e)])
                 continue
         out.append((s, e, [(s, e)]))
@@ -786,6 +781,8 @@ def _goes_on(doc, text, ps, pe, s, e, strong) -> bool:
     the second quotation opens a sentence and has no attribution of its own after it in its
     paragraph (then it would be another speaker's: "X," said Roe. "Y," said Poe.)."""
     gap = text[pe:s]
+    if "\n" in gap:
+        return False
     if not re.search(r"[,.!?]\s*(''|[\"\u201d\u00bb])$", text[ps:pe]) or not re.search(r"[.!?]\s*$", gap):
         return False
     if not 0 < len(WORD.findall(gap)) <= GAP_WORDS:

@@ -262,8 +262,8 @@ def annotate(articles: list[Article], *, workers: int | None = None, chunk: int 
     """Annotations of each article, in the articles' order.
 
     ``workers`` processes (None: all cores) each load the model once and annotate chunks of
-    about ``chunk`` articles (None: ``CHUNK``; the articles of one text in one chunk, parsed once); only the compact annotations come back. At most two
-    chunks per worker are in flight, so memory does not grow with the corpus. One worker (or
+    about ``chunk`` articles (None: ``CHUNK``; the articles of one text in one chunk, parsed
+    once); only the compact annotations come back. At most two chunks per worker are in flight, so memory does not grow with the corpus. One worker (or
     one chunk): all in this process. The results do not depend on the number of workers.
 
     ``meanwhile``: work for this process while the workers parse (the reuse stage: one core's
