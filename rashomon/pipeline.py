@@ -66,6 +66,8 @@ def infer_story_dates(analysis: Analysis) -> set[str]:
         analysis.times = [t for t in analysis.times if t["article"] not in redo]
         for aid in sorted(redo):
             analysis.times.extend(find_times(by_id[aid], None))
+        order = {a.id: k for k, a in enumerate(analysis.articles)}
+        analysis.times.sort(key=lambda t: order[t["article"]])  # stable: in article order, as before
     return redo
 
 

@@ -492,3 +492,22 @@ def test_store_loaded_wording_of_stored_articles_keeps_the_parse_facts(tmp_path)
     assert len(an["stories"]) == 1  # the later add grew the stored story: its loaded stage re-ran
     got = {a["title"]: [sp["text"] for sp in a.get("loaded", [])] for a in an["articles"]}
     assert got == want
+
+
+def test_store_add_equals_analyze_when_an_article_is_dated_by_its_story(dated_story, tmp_path):
+    """The undated blog takes its story's date: its relative times and the events it reports
+    ("blamed ... on Monday") are dated from it in the store as in analyze, and the lists come in
+    the same order."""
+    blog_file = dated_story / "03_blog.txt"
+    text = blog_file.read_text(encoding="utf-8")
+    blog_file.write_text(text.replace("blamed the jammed gate.", "blamed the jammed gate on Monday."),
+                         encoding="utf-8")
+    batch = rashomon.analyze(dated_story).to_json()
+    with open_store(tmp_path / "sd.duckdb") as s:
+        s.add(dated_story)
+        doc = s.analysis().to_json()
+    blog = next(a["id"] for a in doc["articles"] if a["source"]["path"].endswith("03_blog.txt"))
+    dated = [e for e in doc["events"] if e["date"] and any(m["article"] == blog for m in e["mentions"])]
+    assert dated, "the blog's events took no date from its story"
+    for key in batch:
+        assert doc[key] == batch[key], key

@@ -27,7 +27,7 @@ from datetime import date
 
 from ..model import Analysis, Article, content_id
 from ..stories import ArticleFeatures, StoryClusterer, arrival_order
-from ..stories.stage import story_title
+from ..stories.stage import assign, story_title
 from .rows import bulk_insert, dumps
 
 STORY_GLOBAL = ("weights", "n_docs", "df", "next_key", "arrivals", "latest_day")
@@ -76,7 +76,7 @@ def update_stories(con, pending: Sequence[str]) -> tuple[set[int], set[str], Sto
     ordered = arrival_order(feats[a] for a in pending)
     for f in ordered:
         clusterer.count(f)
-    touched = {clusterer.add(f, count=False) for f in ordered}
+    touched = set(assign(ordered, clusterer, count=False))
     state = clusterer.to_state(stories=touched)
     con.execute("INSERT OR REPLACE INTO meta VALUES ('clusterer', ?)",
                 [dumps({k: state[k] for k in STORY_GLOBAL})])
@@ -171,6 +171,19 @@ def update_story_dates(con, touched: set[int],
             n = pos[t["article"]] = pos.get(t["article"], -1) + 1
             rows.append((t["article"], n, dumps(t)))
     bulk_insert(con, "times", ("article", "pos", "data"), rows)
+    # their undated event mentions take a date from the times just resolved (the pipeline's
+    # redate_event_mentions); a mention dated so by an earlier add keeps that date
+    from ..pipeline import redate_event_mentions
+
+    by_id = {a.id: a for a in articles if a.id in changed}
+    mentions = []
+    for aid, d in con.execute("SELECT article, data FROM event_mentions WHERE article IN (SELECT unnest($1))",
+                              [sorted(changed)]).fetchall():
+        ms = json.loads(d)
+        redate_event_mentions(ms, sub.times, by_id)
+        mentions.append((aid, dumps(ms)))
+    con.execute("DELETE FROM event_mentions WHERE article IN (SELECT unnest($1))", [sorted(changed)])
+    bulk_insert(con, "event_mentions", ("article", "data"), mentions)
     return changed
 
 

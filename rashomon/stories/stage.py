@@ -60,14 +60,22 @@ def story_title(members: Sequence[ArticleFeatures], clusterer: StoryClusterer) -
     return _short(m.title or m.lead or m.id)
 
 
-def cluster(ordered: Sequence[ArticleFeatures], clusterer: StoryClusterer, *, count: bool) -> list[dict]:
+def assign(ordered: Sequence[ArticleFeatures], clusterer: StoryClusterer, *,
+           count: bool) -> dict[int, list[ArticleFeatures]]:
     """Add articles (in arrival order) to the clusterer, the dated first and then the undated,
-    the clearest first; return the contract's Story dicts of the stories they formed."""
+    the clearest first; return the keys of the stories they joined, with the articles each
+    joined (the store's ``add`` does the same: rashomon.store.corpus.update_stories)."""
     keys: dict[int, list[ArticleFeatures]] = {}
     for f in [f for f in ordered if f.day is not None]:
         keys.setdefault(clusterer.add(f, count=count), []).append(f)
     for f in _easy_first([f for f in ordered if f.day is None], clusterer):
         keys.setdefault(clusterer.add(f, count=count), []).append(f)
+    return keys
+
+
+def cluster(ordered: Sequence[ArticleFeatures], clusterer: StoryClusterer, *, count: bool) -> list[dict]:
+    """``assign``, then the contract's Story dicts of the stories the articles formed."""
+    keys = assign(ordered, clusterer, count=count)
     stories = []
     for members in keys.values():
         days = [m.day for m in members if m.day is not None]
