@@ -2,6 +2,7 @@
 
     python benchmarks/bench_e2e.py --n 1000 10000          # one fresh process per size
     python benchmarks/bench_e2e.py --n 100000 --workers 2
+    python benchmarks/bench_e2e.py --n 100000 --workers 2 --slice 5000   # through the store
 
 For each size a corpus of ~600-word articles is built in /tmp (never committed) by recombining
 real paragraphs: those of our own example corpus and test fixtures and of the evaluation sets'
@@ -123,11 +124,21 @@ def build(n: int, path: Path, seed: int = 7) -> int:
     return total
 
 
-def child(corpus: str, out: str, workers: int) -> None:
-    """What ``rashomon analyze`` does, with the stage seconds saved to ``OUT/stats.json``."""
+def child(corpus: str, out: str, workers: int, slice_size: int = 0) -> None:
+    """What ``rashomon analyze`` does (with ``--slice`` when ``slice_size``), with the stage
+    seconds saved to ``OUT/stats.json``."""
     from rashomon.memory import peak_mb
     from rashomon.output import write
     from rashomon.pipeline import analyze
+
+    if slice_size:
+        from rashomon.bounded import analyze_bounded
+
+        _paths, stats = analyze_bounded(corpus.split(os.pathsep), out, slice_size=slice_size,
+                                        workers=workers or None)
+        stats = {k: v for k, v in stats.items() if k.endswith(("_seconds", "_peak_mb")) or k == "steps"}
+        Path(out, "stats.json").write_text(json.dumps(stats), encoding="utf-8")
+        return
 
     analysis = analyze(corpus.split(os.pathsep), workers=workers or None)
     t = time.perf_counter()
@@ -137,12 +148,12 @@ def child(corpus: str, out: str, workers: int) -> None:
     Path(out, "stats.json").write_text(json.dumps(analysis.stats), encoding="utf-8")
 
 
-def run(corpus: Path | str, out: Path | str, workers: int | None) -> tuple[float, float]:
+def run(corpus: Path | str, out: Path | str, workers: int | None, slice_size: int = 0) -> tuple[float, float]:
     """Analyse the corpus (files joined by ``os.pathsep``) in a new process; returns (seconds, peak RSS in MB of it and its
     worker processes)."""
     import psutil
 
-    cmd = [sys.executable, __file__, "--child", str(corpus), str(out), str(workers or 0)]
+    cmd = [sys.executable, __file__, "--child", str(corpus), str(out), str(workers or 0), str(slice_size)]
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd)
     ps = psutil.Process(proc.pid)
@@ -211,16 +222,18 @@ def main() -> None:
     ap.add_argument("--n", type=int, nargs="+", default=[1000, 10000], help="corpus sizes")
     ap.add_argument("--workers", type=int, default=None, help="--workers for analyze (default: all cores)")
     ap.add_argument("--tmp", default="/tmp/rashomon-bench-e2e", help="where corpora and outputs go")
-    ap.add_argument("--child", nargs=3, metavar=("CORPUS", "OUT", "WORKERS"), help=argparse.SUPPRESS)
+    ap.add_argument("--slice", type=int, default=0, metavar="N",
+                    help="run `rashomon analyze --slice N` (through the store, in bounded memory)")
+    ap.add_argument("--child", nargs=4, metavar=("CORPUS", "OUT", "WORKERS", "SLICE"), help=argparse.SUPPRESS)
     ap.add_argument("--lsh", type=int, default=0, metavar="N", help="reuse LSH memory on N articles")
     args = ap.parse_args()
     if args.child:
-        return child(args.child[0], args.child[1], int(args.child[2]))
+        return child(args.child[0], args.child[1], int(args.child[2]), int(args.child[3]))
 
     tmp = Path(args.tmp)
     tmp.mkdir(parents=True, exist_ok=True)
     print(f"cores {os.cpu_count()}, load average at start {os.getloadavg()[0]:.2f}, "
-          f"workers {args.workers or 'default'}")
+          f"workers {args.workers or 'default'}" + (f", --slice {args.slice}" if args.slice else ""))
     if args.lsh:
         corpus = tmp / f"corpus-{args.lsh}.jsonl"
         build(args.lsh, corpus)
@@ -229,7 +242,7 @@ def main() -> None:
     for n in args.n:
         corpus = tmp / f"corpus-{n}.jsonl"
         words = build(n, corpus)
-        secs, peak = run(corpus, tmp / f"out-{n}", args.workers)
+        secs, peak = run(corpus, tmp / f"out-{n}", args.workers, args.slice)
         stats = json.loads((tmp / f"out-{n}" / "stats.json").read_text("utf-8"))
         stages = {k[:-8]: v for k, v in stats.items() if k.endswith("_seconds")}
         print(f"\n{n} articles, {words / n:.0f} words each: {secs:.1f} s, {n / secs:.2f} articles/s, "
@@ -238,6 +251,9 @@ def main() -> None:
         for name, s in stages.items():
             mb = stats.get(f"{name}_peak_mb")
             print(f"  {name:<14} {s:9.2f} s  {1000 * s / n:7.2f} ms/article" + (f"  {mb:8.0f}" if mb else ""))
+        for step in stats.get("steps", ()):  # --slice: the main process's peak after each corpus step
+            print(f"  corpus step at {step['articles']:>7} articles: main process {step['rss_mb']} MB, "
+                  f"its peak so far {step['peak_mb']} MB")
         rows.append({"n": n, "seconds": round(secs, 1), "articles_per_s": round(n / secs, 2),
                      "peak_rss_mb": round(peak), "stages": {k: round(v, 2) for k, v in stages.items()},
                      "peak_mb_after": {k[:-8]: v for k, v in stats.items() if k.endswith("_peak_mb")}})

@@ -17,6 +17,8 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
         from .engines.spark import run_cli
 
         return run_cli(args)
+    if args.slice is not None:
+        return _analyze_bounded(args)
     analysis = analyze(args.inputs, progress=not args.quiet and sys.stderr.isatty(), workers=args.workers)
     for r in analysis.rejected:
         print(f"rejected: {r.source}: {r.reason}", file=sys.stderr)
@@ -97,6 +99,21 @@ def _cmd_serve(args: argparse.Namespace) -> int:
                  token=args.token or os.environ.get("RASHOMON_TOKEN") or None)
 
 
+def _analyze_bounded(args: argparse.Namespace) -> int:
+    from .bounded import analyze_bounded
+
+    paths, stats = analyze_bounded(args.inputs, args.out, slice_size=args.slice, workers=args.workers,
+                                   report=not args.no_report, progress=not args.quiet and sys.stderr.isatty())
+    for source, reason in stats["rejections"]:
+        print(f"rejected: {source}: {reason}", file=sys.stderr)
+    if not stats["articles"]:
+        print("rashomon: no article could be read from the input", file=sys.stderr)
+    print(f"{stats['articles']} articles, {stats['rejected']} rejected")
+    for kind, path in paths.items():
+        print(f"{kind}: {path}")
+    return 0 if stats["articles"] else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="rashomon", description=__doc__)
     p.add_argument("--version", action="version", version=f"rashomon {__version__}")
@@ -111,6 +128,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="local: this machine, all cores (default); spark: a Spark cluster (pip install rashomon[spark])")
     a.add_argument("--workers", type=int, default=None, metavar="N",
                    help="local engine: processes for the linguistic analysis (default: all cores)")
+    a.add_argument("--slice", type=int, default=None, metavar="N",
+                   help="local engine, for corpora too large for memory: analyse through an on-disk store "
+                        "(OUT/rashomon.duckdb), N new articles per corpus step, in bounded memory; stories are "
+                        "clustered online slice by slice (see rashomon/bounded.py). Suggested N: 5000")
     a.add_argument("--master", default=None, metavar="URL",
                    help="spark engine: the Spark master (default: local[*], or what spark-submit sets)")
     a.set_defaults(func=_cmd_analyze)

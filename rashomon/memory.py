@@ -42,3 +42,14 @@ def peak_mb() -> float:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KB on Linux, bytes on macOS
     return round(peak / (2**20 if sys.platform == "darwin" else 2**10), 1)
 
+
+
+def rss_mb() -> float | None:
+    """This process's resident memory now, in MB (Linux's /proc; None elsewhere)."""
+    import os
+
+    try:
+        with open("/proc/self/statm") as f:
+            return round(int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20, 1)
+    except OSError:
+        return None

@@ -5,11 +5,15 @@ import json
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import orjson
 
 from .errors import SchemaError
 from .model import LISTS, Analysis, item_json
+
+if TYPE_CHECKING:
+    from .store.stream import StoredAnalysis
 
 
 @lru_cache(maxsize=1)
@@ -64,13 +68,14 @@ def _item_validator(key: str):
 _OPTIONS = orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS
 
 
-def write_json(analysis: Analysis, path: str | Path, *, check: bool = True) -> Path:
+def write_json(analysis: Analysis | StoredAnalysis, path: str | Path, *, check: bool = True) -> Path:
     """Write ``analysis`` as analysis.json to ``path``, one item at a time.
 
     The bytes are those of ``orjson.dumps(analysis.to_json(), option=OPT_INDENT_2)``, but the
     whole document never exists in memory, neither as a dict nor as bytes: each item is
     converted, checked against its part of the schema (``check``), encoded and written, then
-    dropped (at 10,000 articles the document is about 240 MB of JSON and several times that as
+    dropped (``analysis`` may be a store's ``StoredAnalysis``, whose lists are read from the
+    store as they are written; at 10,000 articles the document is about 240 MB of JSON and several times that as
     Python objects). The file is written beside ``path`` and renamed onto it once complete, so
     a failed check leaves no half-written analysis.json; the SchemaError names every place
     (up to ``MAX_ERRORS``) where the output breaks the contract."""
@@ -92,8 +97,9 @@ def write_json(analysis: Analysis, path: str | Path, *, check: bool = True) -> P
             f.write(head[:-2] + b",\n")  # without its closing "\n}"
             for n, key in enumerate(LISTS):
                 items = getattr(analysis, key)
+                last = len(items) - 1  # once: a store's lazy list counts its rows
                 validator = _item_validator(key) if check else None
-                if not items:
+                if last < 0:
                     f.write(b'  "%s": []' % key.encode())
                 else:
                     f.write(b'  "%s": [\n' % key.encode())
@@ -106,7 +112,7 @@ def write_json(analysis: Analysis, path: str | Path, *, check: bool = True) -> P
                                     errors.append(_place([key, k], e))
                         text = orjson.dumps(obj, option=_OPTIONS)
                         f.write(b"    " + text.replace(b"\n", b"\n    "))  # strings hold no raw newline
-                        f.write(b",\n" if k < len(items) - 1 else b"\n  ]")
+                        f.write(b",\n" if k < last else b"\n  ]")
                 f.write(b",\n" if n < len(LISTS) - 1 else b"\n}")
         if n_errors:
             _raise(errors, n_errors)

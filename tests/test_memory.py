@@ -1,18 +1,15 @@
 """Handing freed memory back to the system (rashomon.memory)."""
 import pytest
 
+from rashomon import memory
 from rashomon.memory import release
 
 
 def rss_mb() -> float:
-    """This process's resident memory now, in MB (Linux's /proc; skipped elsewhere)."""
-    import os
-
-    try:
-        with open("/proc/self/statm") as f:
-            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
-    except OSError:
+    mb = memory.rss_mb()
+    if mb is None:
         pytest.skip("no /proc/self/statm here")
+    return mb
 
 
 def test_release_returns_freed_heap_pages_to_the_system():

@@ -258,7 +258,8 @@ def start_workers(workers: int | None = None):
 
 def annotate(articles: list[Article], *, workers: int | None = None, chunk: int | None = None,
              batch_size: int = 32, held: Collection[str] = (),
-             meanwhile: Callable[[], None] | None = None, pool=None) -> Iterator[Annotations]:
+             meanwhile: Callable[[], None] | None = None, pool=None,
+             keep: bool = False) -> Iterator[Annotations]:
     """Annotations of each article, in the articles' order.
 
     ``workers`` processes (None: all cores) each load the model once and annotate chunks of
@@ -273,7 +274,9 @@ def annotate(articles: list[Article], *, workers: int | None = None, chunk: int 
     it simply runs first. An exception it raises is raised here.
 
     ``pool``: a pool from ``start_workers`` to use (its processes are the workers); it is
-    terminated once the results are in, or when they are not needed (one chunk).
+    terminated once the results are in, or when they are not needed (one chunk), unless ``keep``:
+    then it is left running for the caller's next call, and used even for one chunk (the store's
+    ``add`` sends its batches to one pool).
     """
     chunk = chunk or CHUNK
     chunks = _grouped([a for a in articles if a.id not in held], chunk)  # no held one in them
@@ -290,6 +293,8 @@ def annotate(articles: list[Article], *, workers: int | None = None, chunk: int 
             yield done.pop(nxt)
             nxt += 1
 
+    if keep and pool is not None:
+        n = max(n, 2)
     if n <= 1:
         if pool is not None:
             pool.terminate()
@@ -311,7 +316,10 @@ def annotate(articles: list[Article], *, workers: int | None = None, chunk: int 
             failed.append(exc)
 
     side = threading.Thread(target=run, name="rashomon-meanwhile", daemon=True) if meanwhile else None
-    with pool if pool is not None else start_workers(n) as pool:  # terminated on leaving
+    from contextlib import nullcontext
+
+    owned = nullcontext(pool) if keep and pool is not None else pool if pool is not None else start_workers(n)
+    with owned as pool:  # terminated on leaving, unless kept
         pending: deque = deque()
 
         def collect() -> Iterator[Annotations]:

@@ -179,6 +179,7 @@ def render_report(analysis: Analysis, corpus: Corpus | None = None, links: Links
     return _env().get_template("report.html").render(
         **_page_head(),
         counts=counts,
+        scope=analysis.stats.get("report_scope"),
         languages=Counter(a.language for a in analysis.articles).most_common(),
         groups=_groups(analysis.articles),
         metadata=_metadata,

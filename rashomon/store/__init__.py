@@ -40,7 +40,8 @@ from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
 
-from ..model import Analysis, Article, Rejection, Source
+from ..memory import peak_mb, release, rss_mb
+from ..model import Analysis, Article, Rejection
 from .errors import StoreError
 from .rows import ARTICLE_COLUMNS, SELECT_ARTICLE, article_row, bulk_insert, dumps, row_article
 from .schema import LATEST, migrate
@@ -65,6 +66,7 @@ class AddResult:
     rejected: list[Rejection] = field(default_factory=list)
     completed_pending: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
+    steps: list[dict] = field(default_factory=list)  # per corpus step: articles so far, process peak MB
 
     def tick(self, phase: str, t0: float) -> float:
         t = time.perf_counter()
@@ -196,49 +198,68 @@ class Store:
 
     def analysis(self) -> Analysis:
         """Everything in the store as an Analysis (``to_json()`` is the analysis.json contract)."""
-        an = Analysis(articles=self.articles())
-        an.rejected = [Rejection(Source(p, None if i < 0 else i), reason) for p, i, reason in
-                       self.con.execute("SELECT source_path, source_index, reason FROM rejected ORDER BY seq").fetchall()]
-        an.reuse = self._json_rows("SELECT data FROM reuse ORDER BY lo, hi")
-        an.entities = self.entities()
-        an.quotes = self.quotes()
-        an.times = self._json_rows("SELECT t.data FROM times t JOIN articles a ON a.id = t.article ORDER BY a.seq, t.pos")
-        an.events = sorted(self._json_rows("SELECT data FROM events ORDER BY pos"), key=lambda e: (
-            e["date"] or "9999", e["mentions"][0]["article"], e["mentions"][0]["start"]))
-        an.stories = self.stories()
-        an.storylines = sorted(self._json_rows("SELECT data FROM storylines"), key=lambda x: (x["start"], x["id"]))
+        an = self.stream().materialize()
         an.stats.update(self.counts())
         return an
 
+    def stream(self):
+        """Everything in the store as lazy lists (``rashomon.store.stream.StoredAnalysis``), to
+        write analysis.json of a large store in bounded memory."""
+        from .stream import StoredAnalysis
+
+        return StoredAnalysis(self.con)
+
     # -- adding
     def add(self, paths: Iterable[str | PathLike] | str | PathLike, *, batch_size: int = 64,
-            progress: bool = False) -> AddResult:
-        """Add the articles of ``paths`` that the store does not hold yet (see the module doc)."""
+            progress: bool = False, workers: int | None = 1, slice_size: int | None = None) -> AddResult:
+        """Add the articles of ``paths`` that the store does not hold yet (see the module doc).
+
+        ``workers``: processes for the linguistic analysis (1: this process; None: all cores),
+        started once and given every batch. ``slice_size``: run the corpus step (step 2) each
+        time that many new articles are pending, not only at the end, so that it never holds
+        more than a slice of the corpus in memory (as consecutive adds of slices would: stories
+        are clustered online, slice after slice)."""
         from ..pipeline import iter_articles
 
         if isinstance(paths, (str, PathLike)):
             paths = [paths]
         if batch_size < 1:
             raise ValueError(f"batch_size must be at least 1, not {batch_size}")
+        if slice_size is not None and slice_size < 1:
+            raise ValueError(f"slice_size must be at least 1, not {slice_size}")
         res = AddResult()
         stream = iter_articles(list(paths))
         if progress:
             from tqdm import tqdm
 
             stream = tqdm(stream, desc="adding", unit=" articles", leave=False)
+        pool = None
+        if workers != 1:
+            from ..nlp.stage import start_workers
+
+            pool = start_workers(workers)  # None for one core
         batch: list[Article] = []
+        done = 0  # new articles at the last corpus step
         t = time.perf_counter()
-        for item in stream:
-            if isinstance(item, Rejection):
-                res.rejected.append(item)
-                continue
-            batch.append(item)
-            if len(batch) >= batch_size:
-                t = res.tick("read", t)
-                self._ingest(batch, res)
-                batch, t = [], time.perf_counter()
-        t = res.tick("read", t)
-        self._ingest(batch, res)
+        try:
+            for item in stream:
+                if isinstance(item, Rejection):
+                    res.rejected.append(item)
+                    continue
+                batch.append(item)
+                if len(batch) >= batch_size:
+                    t = res.tick("read", t)
+                    self._ingest(batch, res, pool)
+                    if slice_size is not None and len(res.new) - done >= slice_size:
+                        self.complete(res)
+                        release()
+                        done = len(res.new)
+                    batch, t = [], time.perf_counter()
+            t = res.tick("read", t)
+            self._ingest(batch, res, pool)
+        finally:
+            if pool is not None:
+                pool.terminate()
         self._write_rejected(res.rejected)
         self.complete(res)
         t = time.perf_counter()
@@ -268,7 +289,7 @@ class Store:
             self.con.execute("ROLLBACK")
             raise
 
-    def _ingest(self, batch: list[Article], res: AddResult) -> None:
+    def _ingest(self, batch: list[Article], res: AddResult, pool=None) -> None:
         """Step 1 for one batch (see the module doc), in one transaction."""
         from .annotate import annotate
         from .reuse import add_reuse, store_features
@@ -301,7 +322,7 @@ class Store:
                 con.execute("UPDATE articles SET published = ?, published_basis = 'inferred' WHERE id = ?",
                             [dates[aid], aid])
             t = res.tick("reuse", t)
-            notes = list(annotate(new))
+            notes = list(annotate(new, pool=pool))
             t = res.tick("nlp", t)
             self._write_annotations(notes)
             con.execute("COMMIT")
@@ -320,7 +341,8 @@ class Store:
         for n in notes:
             for i, q in enumerate(n.quotes):
                 q = dict(q)
-                q.pop("speaker", None)
+                if "speaker" in q:  # linked at the corpus step (column ``speaker``); the key keeps its place
+                    q["speaker"] = None
                 quotes.append((q["id"], n.article, i, dumps(q)))
         bulk_insert(con, "quotes", ("id", "article", "pos", "data"), quotes)
         bulk_insert(con, "mentions", ("article", "data"), [(n.article, dumps(n.mentions)) for n in notes])
@@ -370,6 +392,8 @@ class Store:
             con.execute("ROLLBACK")
             raise
         res.tick("write", t)
+        res.steps.append({"articles": len(res.new), "pending": len(pending), "rss_mb": rss_mb(),
+                          "peak_mb": round(peak_mb())})
         return res
 
     @staticmethod

@@ -15,9 +15,17 @@ from ..nlp.stage import Annotations, annotate_article, parse
 __all__ = ["Annotations", "annotate"]
 
 
-def annotate(articles: Sequence[Article], *, batch_size: int = 32) -> Iterator[Annotations]:
-    """Yield the annotations of each article, in order, story features as plain data."""
-    for article, doc in parse(articles, batch_size=batch_size):
-        ann = annotate_article(article, doc)
+def annotate(articles: Sequence[Article], *, batch_size: int = 32, pool=None) -> Iterator[Annotations]:
+    """Yield the annotations of each article, in order, story features as plain data.
+
+    ``pool``: worker processes (``rashomon.nlp.stage.start_workers``) to annotate in, left
+    running for the next batch; None: in this process."""
+    if pool is not None:
+        from ..nlp.stage import annotate as in_workers
+
+        anns = in_workers(list(articles), batch_size=batch_size, pool=pool, keep=True)
+    else:
+        anns = (annotate_article(article, doc) for article, doc in parse(articles, batch_size=batch_size))
+    for ann in anns:
         ann.features = ann.features.to_dict()
         yield ann

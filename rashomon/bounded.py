@@ -1,0 +1,134 @@
+"""``rashomon analyze --slice N``: the analysis of a corpus too large for memory.
+
+``pipeline.analyze`` holds the whole corpus and everything found in it in memory (at 10,000
+articles of 600 words, about 3.8 GB), and so does the Analysis it returns. Here the articles go
+through the store instead (``rashomon.store``, one DuckDB file: ``OUT/rashomon.duckdb``):
+
+1. the store's ``add`` reads the inputs in batches, finds their reuse against everything stored
+   and sends each batch to the worker processes for the linguistic analysis (started once);
+   every ``slice_size`` new articles it runs the corpus step (stories, entities, events,
+   storylines, loaded wording, comparison) for that slice against the stored corpus, with
+   bounded context, so memory depends on the slice, not on the corpus;
+2. analysis.json is written from the store, one item at a time (``rashomon.store.stream``);
+3. the HTML report shows the ``report_stories`` largest stories (their articles, entities,
+   quotes, events, reuse and storylines); analysis.json and the store hold everything, and
+   ``rashomon serve --db OUT/rashomon.duckdb`` browses all of it.
+
+What differs from ``pipeline.analyze`` (nothing when the corpus fits in one slice): stories are
+clustered online slice after slice, as by consecutive ``rashomon add`` runs (see
+``rashomon.store``); the same content twice in the inputs is kept once.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Iterable
+from os import PathLike
+from pathlib import Path
+
+from .memory import peak_mb, release
+from .model import Analysis
+
+log = logging.getLogger(__name__)
+
+SLICE = 5000  # new articles per corpus step
+BATCH = 256  # articles per batch sent to the workers (and per store transaction)
+REPORT_STORIES = 200  # stories shown in the HTML report
+DB_NAME = "rashomon.duckdb"
+MEMORY_LIMIT = "1GB"  # DuckDB's own memory (its default is 80% of the machine's)
+
+
+def analyze_bounded(paths: Iterable[str | PathLike], out_dir: str | PathLike, *, slice_size: int = SLICE,
+                    workers: int | None = None, report: bool = True, progress: bool = False,
+                    batch_size: int = BATCH, report_stories: int = REPORT_STORIES,
+                    memory_limit: str = MEMORY_LIMIT) -> tuple[dict[str, Path], dict]:
+    """Analyse ``paths`` into ``out_dir`` in bounded memory (see the module doc). Returns the
+    paths written (analysis, store, report) and the run's figures (counts, rejections, seconds
+    and peak memory of each phase). A store left in ``out_dir`` by an earlier run is replaced,
+    like its analysis.json."""
+    from .output import write_json
+    from .store import open_store
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    db = out / DB_NAME
+    for old in (db, db.with_name(DB_NAME + ".wal")):
+        old.unlink(missing_ok=True)
+    stats: dict = {}
+    t0 = time.perf_counter()
+    with open_store(db) as store:
+        store.con.execute(f"SET memory_limit = '{_checked_limit(memory_limit)}'")
+        res = store.add(paths, batch_size=batch_size, progress=progress, workers=workers, slice_size=slice_size)
+        release()
+        stats.update({f"add_{k}_seconds": v for k, v in res.seconds.items()})
+        stats["add_seconds"] = time.perf_counter() - t0
+        stats["add_peak_mb"] = peak_mb()
+        stats["steps"] = res.steps
+        stats.update(store.counts())
+        stats["rejections"] = [(str(r.source), r.reason) for r in res.rejected]
+        t = time.perf_counter()
+        paths_out = {"analysis": write_json(store.stream(), out / "analysis.json"), "store": db}
+        stats["write_seconds"] = time.perf_counter() - t
+        stats["write_peak_mb"] = peak_mb()
+        if report:
+            from .report import write_report
+
+            t = time.perf_counter()
+            part = report_part(store, report_stories)
+            paths_out["report"] = write_report(part, out)
+            stats["report_seconds"] = time.perf_counter() - t
+            stats["report_peak_mb"] = peak_mb()
+    stats["seconds"] = time.perf_counter() - t0
+    return paths_out, stats
+
+
+def _checked_limit(limit: str) -> str:
+    import re
+
+    if not re.fullmatch(r"\d+(?:\.\d+)?\s*(?:[KMGT]i?B|B)", limit.strip(), re.I):
+        raise ValueError(f"memory limit {limit!r}: expected a size such as 1GB or 512MB")
+    return limit.strip()
+
+
+def report_part(store, n_stories: int) -> Analysis:
+    """The part of the store that the HTML report shows: the ``n_stories`` largest stories with
+    their articles; the entities, quotes, times and events of those articles (entities and events
+    with only their mentions there); the reuse pairs between them; the storylines made of those
+    stories only; every rejection. ``stats["report_scope"]`` says what it leaves out."""
+    from .store.entities import _entities_of
+
+    stream = store.stream()
+    stories = []
+    for s in stream.stories:
+        if len(stories) >= n_stories:
+            break
+        stories.append(s)
+    ids = [a for s in stories for a in s["articles"]]
+    keep = set(ids)
+    con = store.con
+    part = Analysis(articles=store.articles(ids), rejected=list(stream.rejected))
+    part.stories = stories
+    part.entities = _entities_of(con, ids)
+    part.quotes = store.quotes(ids)
+    con.execute("CREATE OR REPLACE TEMP TABLE report_articles AS SELECT unnest($1) AS id", [ids])
+    part.times = [json.loads(d) for (d,) in con.execute(
+        "SELECT t.data FROM times t JOIN articles a ON a.id = t.article "
+        "WHERE t.article IN (SELECT id FROM report_articles) ORDER BY a.seq, t.pos").fetchall()]
+    part.reuse = [r for r in stream.reuse if r["a"] in keep and r["b"] in keep] if keep else []
+    events = []
+    for e in store.events(ids):
+        e["mentions"] = [m for m in e["mentions"] if m["article"] in keep]
+        events.append(e)
+    part.events = sorted(events, key=lambda e: (e["date"] or "9999", e["mentions"][0]["article"],
+                                                e["mentions"][0]["start"]))
+    shown = {s["id"] for s in stories}
+    part.storylines = [x for x in stream.storylines if set(x["stories"]) <= shown]
+    n_stories_all, n_articles = len(stream.stories), len(stream.articles)
+    if n_stories_all > len(stories):
+        part.stats["report_scope"] = (
+            f"This report shows the {len(stories):,} largest of {n_stories_all:,} stories "
+            f"({len(ids):,} of {n_articles:,} articles). analysis.json and the store {DB_NAME} beside "
+            f"it hold them all; `rashomon serve --db {DB_NAME}` browses them.")
+    con.execute("DROP TABLE report_articles")
+    return part
