@@ -27,6 +27,7 @@ from collections.abc import Iterable
 from os import PathLike
 from pathlib import Path
 
+from .errors import RashomonError
 from .memory import peak_mb, release
 from .model import Analysis
 
@@ -36,6 +37,7 @@ SLICE = 5000  # new articles per corpus step
 BATCH = 256  # articles per batch sent to the workers (and per store transaction)
 REPORT_STORIES = 200  # stories shown in the HTML report
 DB_NAME = "rashomon.duckdb"
+MADE_BY = "analyze --slice"  # meta row marking a store this module may replace
 MEMORY_LIMIT = "1GB"  # DuckDB's own memory (its default is 80% of the machine's)
 
 
@@ -53,12 +55,13 @@ def analyze_bounded(paths: Iterable[str | PathLike], out_dir: str | PathLike, *,
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     db = out / DB_NAME
-    for old in (db, db.with_name(DB_NAME + ".wal")):
-        old.unlink(missing_ok=True)
+    limit = _checked_limit(memory_limit)
+    _replace_own_store(db)
     stats: dict = {}
     t0 = time.perf_counter()
     with open_store(db) as store:
-        store.con.execute(f"SET memory_limit = '{_checked_limit(memory_limit)}'")
+        store.con.execute("INSERT OR REPLACE INTO meta VALUES ('made_by', ?)", [MADE_BY])
+        store.con.execute(f"SET memory_limit = '{limit}'")
         res = store.add(paths, batch_size=batch_size, progress=progress, workers=workers, slice_size=slice_size)
         release()
         stats.update({f"add_{k}_seconds": v for k, v in res.seconds.items()})
@@ -81,6 +84,29 @@ def analyze_bounded(paths: Iterable[str | PathLike], out_dir: str | PathLike, *,
             stats["report_peak_mb"] = peak_mb()
     stats["seconds"] = time.perf_counter() - t0
     return paths_out, stats
+
+
+def _replace_own_store(db: Path) -> None:
+    """Delete the store an earlier ``analyze --slice`` left at ``db``; refuse to touch any other
+    file there (a store grown with ``rashomon add`` is the user's data)."""
+    if not db.exists():
+        db.with_name(DB_NAME + ".wal").unlink(missing_ok=True)
+        return
+    import duckdb
+
+    try:
+        con = duckdb.connect(str(db), read_only=True)
+        try:
+            row = con.execute("SELECT value FROM meta WHERE key = 'made_by'").fetchone()
+        finally:
+            con.close()
+    except duckdb.Error:
+        row = None
+    if row is None or row[0] != MADE_BY:
+        raise RashomonError(f"{db}: a file that `analyze --slice` did not write is in the way (a store grown "
+                            "with `rashomon add`?); give another --out directory or move the file")
+    for old in (db, db.with_name(DB_NAME + ".wal")):
+        old.unlink(missing_ok=True)
 
 
 def _checked_limit(limit: str) -> str:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 import rashomon
+from rashomon.errors import RashomonError
 from rashomon.bounded import analyze_bounded, report_part
 from rashomon.cli import main
 from rashomon.output import validate, write, write_json
@@ -112,3 +113,12 @@ def test_cli_slice_writes_the_store_and_the_report(corpus, tmp_path, capsys):
 def test_bad_memory_limit_is_refused_before_anything_is_read(corpus, tmp_path):
     with pytest.raises(ValueError, match="memory limit"):
         analyze_bounded([corpus], tmp_path, memory_limit="1GB'; DROP TABLE articles; --")
+
+
+def test_a_store_grown_with_add_in_the_out_dir_is_never_replaced(corpus, tmp_path):
+    with open_store(tmp_path / "rashomon.duckdb") as s:
+        s.add(corpus / "01_mpa_wire_darsit.txt")
+    before = (tmp_path / "rashomon.duckdb").read_bytes()
+    with pytest.raises(RashomonError, match="did not write"):
+        analyze_bounded([corpus], tmp_path, workers=1)
+    assert (tmp_path / "rashomon.duckdb").read_bytes() == before
