@@ -21,7 +21,6 @@ clustered online slice after slice, as by consecutive ``rashomon add`` runs (see
 from __future__ import annotations
 
 import json
-import logging
 import time
 from collections.abc import Iterable
 from os import PathLike
@@ -30,8 +29,6 @@ from pathlib import Path
 from .errors import RashomonError
 from .memory import peak_mb, release
 from .model import Analysis
-
-log = logging.getLogger(__name__)
 
 SLICE = 5000  # new articles per corpus step
 BATCH = 256  # articles per batch sent to the workers (and per store transaction)
@@ -123,6 +120,7 @@ def report_part(store, n_stories: int) -> Analysis:
     with only their mentions there); the reuse pairs between them; the storylines made of those
     stories only; every rejection. ``stats["report_scope"]`` says what it leaves out."""
     from .store.entities import _entities_of
+    from .store.stream import EVENT_ORDER
 
     stream = store.stream()
     stories = []
@@ -141,13 +139,13 @@ def report_part(store, n_stories: int) -> Analysis:
     part.times = [json.loads(d) for (d,) in con.execute(
         "SELECT t.data FROM times t JOIN articles a ON a.id = t.article "
         "WHERE t.article IN (SELECT id FROM report_articles) ORDER BY a.seq, t.pos").fetchall()]
-    part.reuse = [r for r in stream.reuse if r["a"] in keep and r["b"] in keep] if keep else []
-    events = []
-    for e in store.events(ids):
+    part.reuse = [r for r in stream.reuse if r["a"] in keep and r["b"] in keep]
+    part.events = []
+    for (d,) in con.execute("SELECT data FROM events WHERE id IN (SELECT event FROM event_articles WHERE article "
+                            f"IN (SELECT id FROM report_articles)) ORDER BY {EVENT_ORDER}").fetchall():
+        e = json.loads(d)
         e["mentions"] = [m for m in e["mentions"] if m["article"] in keep]
-        events.append(e)
-    part.events = sorted(events, key=lambda e: (e["date"] or "9999", e["mentions"][0]["article"],
-                                                e["mentions"][0]["start"]))
+        part.events.append(e)
     shown = {s["id"] for s in stories}
     part.storylines = [x for x in stream.storylines if set(x["stories"]) <= shown]
     n_stories_all, n_articles = len(stream.stories), len(stream.articles)

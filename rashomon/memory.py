@@ -43,7 +43,6 @@ def peak_mb() -> float:
     return round(peak / (2**20 if sys.platform == "darwin" else 2**10), 1)
 
 
-
 def rss_mb() -> float | None:
     """This process's resident memory now, in MB (Linux's /proc; None elsewhere)."""
     import os

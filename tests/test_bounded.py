@@ -5,7 +5,6 @@ slices give a valid analysis of every article with the same reuse; analysis.json
 from the store; the report of a large corpus shows its largest stories and says so. Our own
 example corpus."""
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -18,15 +17,6 @@ from rashomon.output import validate, write, write_json
 from rashomon.store import open_store
 from rashomon.store import stream as store_stream
 
-ROOT = Path(__file__).resolve().parents[1]
-CORPUS = ROOT / "examples" / "corpus"
-
-
-@pytest.fixture(scope="module")
-def corpus(tmp_path_factory) -> Path:
-    d = tmp_path_factory.mktemp("corpus") / "corpus"
-    shutil.copytree(CORPUS, d)
-    return d
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,6 @@
 per-article step, and inside the corpus transaction), then a second `add` completes the store."""
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -16,13 +15,6 @@ from rashomon.cli import main
 from rashomon.store import PAUSE_ENV, open_store
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture(scope="module")
-def corpus(tmp_path_factory) -> Path:
-    d = tmp_path_factory.mktemp("corpus") / "corpus"
-    shutil.copytree(ROOT / "examples" / "corpus", d)
-    return d
 
 
 @pytest.fixture(scope="module")

@@ -13,15 +13,6 @@ from rashomon.store import StoreError, open_store
 from rashomon.store import corpus as store_corpus
 from rashomon.store.schema import LATEST
 
-ROOT = Path(__file__).resolve().parents[1]
-CORPUS = ROOT / "examples" / "corpus"
-
-
-@pytest.fixture(scope="module")
-def corpus(tmp_path_factory) -> Path:
-    d = tmp_path_factory.mktemp("corpus") / "corpus"
-    shutil.copytree(CORPUS, d)
-    return d
 
 
 @pytest.fixture(scope="module")

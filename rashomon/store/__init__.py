@@ -66,7 +66,7 @@ class AddResult:
     rejected: list[Rejection] = field(default_factory=list)
     completed_pending: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
-    steps: list[dict] = field(default_factory=list)  # per corpus step: articles so far, process peak MB
+    steps: list[dict] = field(default_factory=list)  # per corpus step: new articles so far, resident and peak MB
 
     def tick(self, phase: str, t0: float) -> float:
         t = time.perf_counter()

@@ -18,6 +18,11 @@ from .corpus import STORY_SELECT, story_dict
 from .rows import SELECT_ARTICLE, row_article
 
 FETCH = 1000  # rows per fetch from a cursor
+EVENT_ORDER = ("coalesce(json_extract_string(data, '$.date'), '9999'), "
+               "json_extract_string(data, '$.mentions[0].article'), "
+               "CAST(json_extract(data, '$.mentions[0].start') AS BIGINT), pos")
+"""The contract's order of events (as the pipeline sorts them: by date, undated last, then by
+their first mention), over the ``events`` table."""
 
 
 class Rows:
@@ -29,9 +34,6 @@ class Rows:
 
     def __len__(self) -> int:
         return self.con.cursor().execute(self.count_sql).fetchone()[0]
-
-    def __bool__(self) -> bool:
-        return len(self) > 0
 
     def __iter__(self) -> Iterator[Any]:
         cur = self.con.cursor()  # its own connection: other queries may run between batches
@@ -98,10 +100,7 @@ class StoredAnalysis:
         self.quotes = Rows(con, "SELECT q.data, q.speaker FROM quotes q JOIN articles a ON a.id = q.article "
                                 "ORDER BY a.seq, q.pos", "SELECT count(*) FROM quotes", _quote)
         self.times = q("SELECT t.data FROM times t JOIN articles a ON a.id = t.article ORDER BY a.seq, t.pos")
-        # Store.analysis sorts in Python (a stable sort of the stored order): the same keys here
-        self.events = q("SELECT data FROM events ORDER BY coalesce(json_extract_string(data, '$.date'), '9999'), "
-                        "json_extract_string(data, '$.mentions[0].article'), "
-                        "CAST(json_extract(data, '$.mentions[0].start') AS BIGINT), pos")
+        self.events = q(f"SELECT data FROM events ORDER BY {EVENT_ORDER}")
         self.stories = Rows(con, STORY_SELECT + " ORDER BY len(articles) DESC, coalesce(start_date, '9999'), id",
                             "SELECT count(*) FROM stories", story_dict)
         self.storylines = q("SELECT data FROM storylines ORDER BY json_extract_string(data, '$.start'), id")
