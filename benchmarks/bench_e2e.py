@@ -157,14 +157,24 @@ def run(corpus: Path | str, out: Path | str, workers: int | None, slice_size: in
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd)
     ps = psutil.Process(proc.pid)
-    peak = 0
-    while proc.poll() is None:
-        try:
-            rss = ps.memory_info().rss + sum(c.memory_info().rss for c in ps.children(recursive=True))
-            peak = max(peak, rss)
-        except psutil.Error:
-            pass
-        time.sleep(0.2)
+    peak, last = 0, -10.0
+    series = Path(out, "memory.tsv")  # every 5 s: seconds, main MB, workers' MB (where the peak falls)
+    series.parent.mkdir(parents=True, exist_ok=True)
+    with series.open("w", encoding="utf-8") as log:
+        log.write("seconds\tmain_mb\tworkers_mb\n")
+        while proc.poll() is None:
+            try:
+                main_rss = ps.memory_info().rss
+                kids = sum(c.memory_info().rss for c in ps.children(recursive=True))
+                peak = max(peak, main_rss + kids)
+                now = time.perf_counter() - t0
+                if now - last >= 5:
+                    log.write(f"{now:.0f}\t{main_rss / 2**20:.0f}\t{kids / 2**20:.0f}\n")
+                    log.flush()
+                    last = now
+            except psutil.Error:
+                pass
+            time.sleep(0.2)
     secs = time.perf_counter() - t0
     if proc.returncode:
         sys.exit(f"rashomon analyze failed ({proc.returncode})")
@@ -253,7 +263,10 @@ def main() -> None:
             print(f"  {name:<14} {s:9.2f} s  {1000 * s / n:7.2f} ms/article" + (f"  {mb:8.0f}" if mb else ""))
         for step in stats.get("steps", ()):  # --slice: the main process's peak after each corpus step
             print(f"  corpus step at {step['articles']:>7} articles: main process {step['rss_mb']} MB, "
-                  f"its peak so far {step['peak_mb']} MB")
+                  f"its peak so far {step['peak_mb']} MB (DuckDB's own {step.get('duckdb_mb')} MB); after each stage: "
+                  + ", ".join(f"{k} {v:.0f} MB {step.get('stage_s', {}).get(k, 0):.0f} s"
+                              for k, v in step.get("stage_mb", {}).items()))
+        print(f"  memory every 5 s (main, workers): {tmp / f'out-{n}' / 'memory.tsv'}")
         rows.append({"n": n, "seconds": round(secs, 1), "articles_per_s": round(n / secs, 2),
                      "peak_rss_mb": round(peak), "stages": {k: round(v, 2) for k, v in stages.items()},
                      "peak_mb_after": {k[:-8]: v for k, v in stats.items() if k.endswith("_peak_mb")}})

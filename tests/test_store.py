@@ -74,6 +74,29 @@ def test_store_later_add_joins_stored_stories_entities_and_reuse(corpus, tmp_pat
         assert any(q["speaker"] for q in an.quotes)
 
 
+def _reported_together(events: list[dict]) -> set[frozenset]:
+    return {frozenset((m["article"], m["start"]) for m in e["mentions"]) for e in events if len(e["mentions"]) > 1}
+
+
+@pytest.mark.parametrize("first", ["0[4-6]*", "0[1-4]*"])
+def test_store_later_add_merges_events_as_batch(corpus, tmp_path, batch, first):
+    """The second add's event mentions find the stored events they can join through their
+    shared blocks (event_keys), with the entities' rarity counted over the whole store: the
+    events reported by two or more mentions are those of one batch analysis."""
+    with open_store(tmp_path / "ev.duckdb") as s:
+        old = set(s.add(sorted(corpus.glob(first))).new)
+        s.add(corpus)
+        events = s.analysis().events
+        indexed = {e for (e,) in s.con.execute("SELECT DISTINCT event FROM event_keys WHERE event <> ''").fetchall()}
+    assert _reported_together(events) == _reported_together(batch["events"])
+    if first == "0[4-6]*":  # this split has events reported on both sides of it
+        assert any({m["article"] for m in e["mentions"]} & old
+                   and {m["article"] for m in e["mentions"]} - old for e in events)
+    ments = [(m["article"], m["start"], m["end"]) for e in events for m in e["mentions"]]
+    assert len(ments) == len(set(ments))  # no mention in two events
+    assert indexed == {e["id"] for e in events}
+
+
 def test_store_incremental_reuse_finds_the_batch_pairs(corpus, tmp_path, full_store):
     """One article per transaction: the SQL candidates against stored features give the pairs
     the in-memory batch gives."""
@@ -236,7 +259,11 @@ def test_store_old_schema_upgrades_and_fills_story_pages(full_store, tmp_path):
 
     path = tmp_path / "old.duckdb"
     shutil.copy(full_store[0], path)
-    with open_store(path) as s:  # as a store written before migrations 5 to 8
+    with open_store(path) as s:  # as a store written before migrations 5 to 10
+        keys_before = s.con.execute("SELECT * FROM event_keys ORDER BY ALL").fetchall()
+        index_before = s.con.execute("SELECT * FROM story_index ORDER BY ALL").fetchall()
+        s.con.execute("DROP TABLE event_keys")
+        s.con.execute("DROP TABLE story_index")
         s.con.execute("DROP TABLE loaded_parse")
         s.con.execute("DROP TABLE sentence_vectors")
         s.con.execute("DROP TABLE story_pages")
@@ -251,6 +278,9 @@ def test_store_old_schema_upgrades_and_fills_story_pages(full_store, tmp_path):
         last = dict(s.con.execute("SELECT key, last_day FROM story_state").fetchall())
         assert last == {k: json.loads(d)["last"] for k, d in s.con.execute("SELECT key, data FROM story_state").fetchall()}
         assert any(v is not None for v in last.values())
+        # the events' blocks are filled from the stored events as the adds had written them
+        assert keys_before and s.con.execute("SELECT * FROM event_keys ORDER BY ALL").fetchall() == keys_before
+        assert index_before and s.con.execute("SELECT * FROM story_index ORDER BY ALL").fetchall() == index_before
 
 
 def _thread_corpus(path: Path) -> None:
@@ -315,8 +345,8 @@ def test_store_storyline_links_after_many_adds_equal_a_full_relink(tmp_path, mon
 
 
 def test_store_add_restores_only_the_stories_an_article_can_join(tmp_path, monkeypatch):
-    """An add of dated articles restores the clusterer's active stories only; the stories it
-    gives are those of a clusterer restored whole."""
+    """An add restores only the stories its articles can meet (open, and indexed under a term
+    they look up); the stories it gives are those of a clusterer restored whole."""
     from rashomon.stories.stage import arrival_order
 
     monkeypatch.setattr(store_corpus, "update_story_sections", lambda *a, **k: set())
@@ -328,18 +358,27 @@ def test_store_add_restores_only_the_stories_an_article_can_join(tmp_path, monke
     second.write_text("".join(lines[-6:]), encoding="utf-8")
     with open_store(tmp_path / "s.duckdb") as s:
         s.add(first)
-        stored = s.con.execute("SELECT count(*) FROM story_state").fetchone()[0]
-        part = store_corpus.load_clusterer(s.con, undated=False)
-        whole = store_corpus.load_clusterer(s.con, undated=True)
-        assert 0 < len(part.stories) < stored == len(whole.stories)
+        stored = [json.loads(d) for (d,) in s.con.execute("SELECT data FROM story_state").fetchall()]
+        whole = store_corpus.load_clusterer(s.con)
+        assert not whole.stories
+        whole.restore(stored)
+        assert len(whole.stories) == len(stored)
         ids = [a for (a,) in s.con.execute("SELECT id FROM articles").fetchall()]
+        restored = []
+        real = store_corpus.restore_stories
+        monkeypatch.setattr(store_corpus, "restore_stories",
+                            lambda *a: restored.append(real(*a)) or restored[-1])
         s.add(second)
+        # the second add restored only the stories its articles can meet (open and sharing an
+        # index key with them), fewer than those stored ...
+        assert 0 < restored[0] < len(stored)
         new = [a for (a,) in s.con.execute("SELECT id FROM articles").fetchall() if a not in ids]
         feats = store_corpus._features(s.con, new)
         for f in arrival_order(feats[a] for a in new):
             whole.count(f)
         for f in arrival_order(feats[a] for a in new):
             whole.add(f, count=False)
+        # ... and gave the stories of a clusterer restored whole
         want = {k: sorted(st.articles) for k, st in whole.stories.items()}
         got = {k: sorted(a) for k, a in s.con.execute("SELECT key, articles FROM stories").fetchall()}
         assert got == want

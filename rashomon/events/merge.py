@@ -30,13 +30,14 @@ import bisect
 import datetime as _dt
 import math
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from functools import lru_cache
 from itertools import combinations
 
 from ..model import content_id
 from .lexicon import lexicon
 
-__all__ = ["merge_events", "dates_compatible"]
+__all__ = ["merge_events", "dates_compatible", "block_keys", "BLOCK_CAP"]
 
 NAME_TYPES = {"PERSON", "ORG", "GPE", "FAC", "LOC", "MISC", "EVENT", "PRODUCT"}
 DATED_MIN = 3.0      # score a pair of dated mentions needs
@@ -241,19 +242,41 @@ class _Clusters:
         self.members[b], self.dates[b] = [], set()
 
 
+def _blocks_of(m: dict, f: dict) -> Iterator[tuple]:
+    """The blocks a mention is in: two mentions are compared only when they share one."""
+    for e in f["ents"]:
+        yield (f["fam"], "e", e)
+    for h in f["heads"]:
+        yield (f["fam"], "h", h)
+    for lem in f["lemmas"]:
+        yield (f["fam"], "l", lem)
+    if m.get("date") and len(m["date"]) == 10:
+        yield (f["fam"], "d", m["date"])
+    if f["fam"] in ANNOUNCED:
+        yield (f["fam"], "t")  # announcements are few: compare all of one family
+
+
+def _kept(event_mentions: list[dict]) -> list[dict]:
+    # generic mentions ("rocket attacks against US bases", "dozens of attacks") name no one event
+    return [m for m in event_mentions if not m.get("negated") and not m.get("irrealis") and not m.get("generic")]
+
+
+def block_keys(event_mentions: list[dict], entities: list[dict]) -> list[tuple[dict, set[str], set[str]]]:
+    """Each mention ``merge_events`` keeps, with the keys (strings) of the blocks it is in and the
+    entities it names (their rarity weighs the evidence). A mention can join another only
+    through a block they share, and a block of more than ``BLOCK_CAP`` mentions gives no
+    candidates. The store uses them to find the stored events a new article's mentions can join
+    (``rashomon.store.entities.update_events``)."""
+    mentions = _kept(event_mentions)
+    feats = _features(mentions, _Index(entities))
+    return [(m, {"|".join(map(str, b)) for b in _blocks_of(m, f)}, f["ents"]) for m, f in zip(mentions, feats)]
+
+
 def _candidates(mentions, feats) -> set[tuple[int, int]]:
     blocks: dict[tuple, list[int]] = defaultdict(list)
     for i, (m, f) in enumerate(zip(mentions, feats)):
-        for e in f["ents"]:
-            blocks[(f["fam"], "e", e)].append(i)
-        for h in f["heads"]:
-            blocks[(f["fam"], "h", h)].append(i)
-        for lem in f["lemmas"]:
-            blocks[(f["fam"], "l", lem)].append(i)
-        if m.get("date") and len(m["date"]) == 10:
-            blocks[(f["fam"], "d", m["date"])].append(i)
-        if f["fam"] in ANNOUNCED:
-            blocks[(f["fam"], "t")].append(i)  # announcements are few: compare all of one family
+        for b in _blocks_of(m, f):
+            blocks[b].append(i)
     pairs = set()
     for members in blocks.values():
         if len(members) > BLOCK_CAP:
@@ -262,15 +285,20 @@ def _candidates(mentions, feats) -> set[tuple[int, int]]:
     return pairs
 
 
-def merge_events(event_mentions: list[dict], entities: list[dict]) -> list[dict]:
-    """The contract's Event objects from ``find_events`` mentions of all articles (see module doc)."""
-    # generic mentions ("rocket attacks against US bases", "dozens of attacks") name no one event
-    mentions = [m for m in event_mentions if not m.get("negated") and not m.get("irrealis")
-                and not m.get("generic")]
+def merge_events(event_mentions: list[dict], entities: list[dict], *,
+                 background: tuple[int, Counter] | None = None) -> list[dict]:
+    """The contract's Event objects from ``find_events`` mentions of all articles (see module doc).
+
+    ``background``: (mentions, entity -> mentions naming it) of a corpus these mentions belong to
+    but that is not merged here (the store's other events), counted in the entities' rarity."""
+    mentions = _kept(event_mentions)
     index = _Index(entities)
     feats = _features(mentions, index)
     df = Counter(e for f in feats for e in f["ents"])
     n = max(1, len(mentions))
+    if background is not None:
+        df.update(background[1])
+        n += background[0]
     weight = {e: min(3.0, max(0.5, math.log(1 + n / c))) for e, c in df.items()}
     cl = _Clusters(len(mentions), mentions, feats)
 

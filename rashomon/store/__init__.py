@@ -74,6 +74,14 @@ class AddResult:
         return t
 
 
+def _stop(pool) -> None:
+    """Stop the parsing workers (each holds a model, about 0.7 GB resident); returns None."""
+    if pool is not None:
+        pool.terminate()
+        pool.join()
+    return None
+
+
 def open_store(path: str | PathLike = DEFAULT_PATH, *, read_only: bool = False) -> Store:
     """Open the store at ``path`` (created when missing, unless ``read_only``)."""
     return Store(path, read_only=read_only)
@@ -233,11 +241,9 @@ class Store:
             from tqdm import tqdm
 
             stream = tqdm(stream, desc="adding", unit=" articles", leave=False)
-        pool = None
-        if workers != 1:
-            from ..nlp.stage import start_workers
+        from ..nlp.stage import start_workers
 
-            pool = start_workers(workers)  # None for one core
+        pool = start_workers(workers) if workers != 1 else None  # None for one core
         batch: list[Article] = []
         done = 0  # new articles at the last corpus step
         t = time.perf_counter()
@@ -251,15 +257,17 @@ class Store:
                     t = res.tick("read", t)
                     self._ingest(batch, res, pool)
                     if slice_size is not None and len(res.new) - done >= slice_size:
+                        pool = _stop(pool)  # the step needs the memory; the parse waits for it
                         self.complete(res)
                         release()
                         done = len(res.new)
+                        if workers != 1:
+                            pool = start_workers(workers)  # they load the model while we read
                     batch, t = [], time.perf_counter()
             t = res.tick("read", t)
             self._ingest(batch, res, pool)
         finally:
-            if pool is not None:
-                pool.terminate()
+            pool = _stop(pool)
         self._write_rejected(res.rejected)
         self.complete(res)
         t = time.perf_counter()
@@ -366,34 +374,45 @@ class Store:
         if not pending:
             return res
         res.completed_pending = len(set(pending) - set(res.new))
+        stage_mb: dict[str, float] = {}  # resident MB after each stage: which one holds memory
+        stage_s: dict[str, float] = {}  # and its seconds
+
+        def tick(phase: str, t0: float) -> float:
+            stage_mb[phase] = rss_mb()
+            t1 = res.tick(phase, t0)
+            stage_s[phase] = round(t1 - t0, 1)
+            return t1
+
         t = time.perf_counter()
         con.execute("BEGIN TRANSACTION")
         try:
             touched, old_ids, clusterer = update_stories(con, pending)
-            t = res.tick("stories", t)
+            t = tick("stories", t)
             update_story_dates(con, touched, self.articles)
-            t = res.tick("story_dates", t)
+            t = tick("story_dates", t)
             update_entities_events(con, pending)
-            t = res.tick("entities_events", t)
+            t = tick("entities_events", t)
             lined = update_storylines(con, touched, old_ids, clusterer, self.articles)
-            t = res.tick("storylines", t)
+            t = tick("storylines", t)
             embed: dict[str, float] = {}
             compared = update_story_sections(con, touched, pending, self.articles, embed)
-            t = res.tick("compare", t)
+            t = tick("compare", t)
             if embed:  # the model's share of the comparison, reported on its own
                 res.seconds["compare"] -= embed["embed"]
                 res.seconds["embed"] = res.seconds.get("embed", 0.0) + embed["embed"]
             write_pages(con, compared | story_keys(con, lined))
-            t = res.tick("pages", t)
+            t = tick("pages", t)
             con.execute("UPDATE articles SET status = 'done' WHERE status = 'pending'")
             self._maybe_pause("corpus", len(pending))
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
             raise
-        res.tick("write", t)
+        tick("write", t)
+        duck = con.execute("SELECT coalesce(sum(memory_usage_bytes), 0) FROM duckdb_memory()").fetchone()[0]
         res.steps.append({"articles": len(res.new), "pending": len(pending), "rss_mb": rss_mb(),
-                          "peak_mb": round(peak_mb())})
+                          "peak_mb": round(peak_mb()), "stage_mb": stage_mb, "stage_s": stage_s,
+                          "duckdb_mb": round(duck / 2**20)})
         return res
 
     @staticmethod

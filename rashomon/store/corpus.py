@@ -1,8 +1,9 @@
 """The corpus-level stages over the store, run once per ``add`` for its pending articles.
 
-* stories: the clusterer's state is restored (global part from ``meta``, one row per story in
-  ``story_state``), the pending articles are counted in the document frequencies first and then
-  added in arrival order (what ``stories_stage`` does for a fresh batch, so one ``add`` into an
+* stories: the clusterer's state is restored (global part from ``meta``; of the stories, one
+  row each in ``story_state``, only those the pending articles can meet: indexed in
+  ``story_index`` under one of the terms they look up, see ``restore_stories``), the pending
+  articles are counted in the document frequencies first and then added in arrival order (what ``stories_stage`` does for a fresh batch, so one ``add`` into an
   empty store gives the stories ``analyze`` gives), and only the stories they joined are
   rewritten. Titles of untouched stories are not recomputed with the new IDF.
 * story dates: as the pipeline's stage, over the members of the stories touched by this add
@@ -22,11 +23,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 
 from ..model import Analysis, Article, content_id
 from ..stories import ArticleFeatures, StoryClusterer, arrival_order
+from ..stories.clusterer import index_keys
 from ..stories.stage import assign, story_title
 from .rows import bulk_insert, dumps
 
@@ -39,25 +41,40 @@ def _features(con, ids: Sequence[str]) -> dict[str, ArticleFeatures]:
     return {aid: ArticleFeatures(**json.loads(d)) for aid, d in rows}
 
 
-def load_clusterer(con, *, undated: bool = True) -> StoryClusterer | None:
-    """The clusterer as the last add left it. Only the stories a new article can join are
-    restored: those still in its index (undated, or whose last day is within ``max_gap_days``
-    of the latest day seen; the others are retired for good, since the latest day only grows),
-    and the retired ones too when ``undated`` (an undated article consults the archive). The
-    result of adding to it is the same as with every story restored; the cost of an add no
-    longer grows with the stories stored."""
+def load_clusterer(con) -> StoryClusterer | None:
+    """The clusterer as the last add left it, without its stories (``restore_stories``): its
+    document frequencies, counters and the latest day seen."""
     row = con.execute("SELECT value FROM meta WHERE key = 'clusterer'").fetchone()
     if row is None:
         return None
-    state = json.loads(row[0])
-    latest, gap = state.get("latest_day"), state["weights"]["max_gap_days"]
-    if undated or latest is None:
-        rows = con.execute("SELECT data FROM story_state ORDER BY key").fetchall()
-    else:
-        rows = con.execute("SELECT data FROM story_state WHERE last_day IS NULL OR last_day >= ? ORDER BY key",
-                           [latest - gap]).fetchall()
-    state["stories"] = [json.loads(d) for (d,) in rows]
-    return StoryClusterer.from_state(state)
+    return StoryClusterer.from_state({**json.loads(row[0]), "stories": []})
+
+
+def restore_stories(con, clusterer: StoryClusterer, dated_keys: Iterable[str] = (),
+                    undated_keys: Iterable[str] = ()) -> int:
+    """Put back into ``clusterer`` the stored stories that articles with these index keys
+    (``StoryClusterer.query_keys``) can meet; return how many. A dated article looks up the
+    index of the stories still open (undated, or whose last day is within ``max_gap_days`` of
+    the latest day seen; the others are retired for good, since the latest day only grows), an
+    undated one the archive of retired stories too. ``story_index`` holds each story's index
+    keys: a story indexed under none of an article's keys is never its candidate, so adding to
+    this clusterer gives the stories that restoring every story would, and the cost of an add
+    depends on what its articles can meet, not on how many stories are stored or open."""
+    latest, gap = clusterer.latest_day, clusterer.weights["max_gap_days"]
+    rows = con.execute(
+        "SELECT data FROM story_state WHERE key IN (SELECT i.key FROM story_index i JOIN story_state s "
+        "ON s.key = i.key WHERE i.term IN (SELECT unnest($1)) AND (s.last_day IS NULL OR $3 IS NULL OR "
+        "s.last_day >= $3)) OR key IN (SELECT key FROM story_index WHERE term IN (SELECT unnest($2))) ORDER BY key",
+        [sorted(set(dated_keys)), sorted(set(undated_keys)), latest - gap if latest is not None else None]).fetchall()
+    clusterer.restore(json.loads(d) for (d,) in rows)
+    return len(rows)
+
+
+def fill_story_index(con) -> None:
+    """``story_index`` for the stored stories (schema step 10)."""
+    rows = [(index_key, k) for k, d in con.execute("SELECT key, data FROM story_state").fetchall()
+            for index_key in index_keys(json.loads(d)["centroid"])]
+    bulk_insert(con, "story_index", ("term", "key"), rows)
 
 
 def _iso(day: int | None) -> str | None:
@@ -72,10 +89,15 @@ def update_stories(con, pending: Sequence[str]) -> tuple[set[int], set[str], Sto
     missing = [a for a in pending if a not in feats]
     if missing:
         raise RuntimeError(f"story features missing for pending articles {missing[:5]}")
-    clusterer = load_clusterer(con, undated=any(feats[a].day is None for a in pending)) or StoryClusterer()
     ordered = arrival_order(feats[a] for a in pending)
+    clusterer = load_clusterer(con) or StoryClusterer()  # no stories yet
     for f in ordered:
         clusterer.count(f)
+    if clusterer.next_key:  # stories stored: restore those the pending articles can meet
+        keys: dict[bool, set[str]] = {True: set(), False: set()}
+        for f in ordered:  # (the document frequencies no longer change during this step)
+            keys[f.day is None].update(clusterer.query_keys(f))
+        restore_stories(con, clusterer, keys[False], keys[True])
     touched = set(assign(ordered, clusterer, count=False))
     state = clusterer.to_state(stories=touched)
     con.execute("INSERT OR REPLACE INTO meta VALUES ('clusterer', ?)",
@@ -87,8 +109,10 @@ def update_stories(con, pending: Sequence[str]) -> tuple[set[int], set[str], Sto
     con.execute("DELETE FROM story_state WHERE key IN (SELECT unnest($1))", [keys])
     con.execute("DELETE FROM stories WHERE key IN (SELECT unnest($1))", [keys])
     con.execute("DELETE FROM story_articles WHERE story IN (SELECT unnest($1))", [keys])
+    con.execute("DELETE FROM story_index WHERE key IN (SELECT unnest($1))", [keys])
     bulk_insert(con, "story_state", ("key", "data", "last_day"),
                 [(k, dumps(by_key[k]), by_key[k]["last"]) for k in keys])
+    bulk_insert(con, "story_index", ("term", "key"), [(t, k) for k in keys for t in clusterer.stories[k].indexed])
     members_all = [a for k in keys for a in by_key[k]["articles"]]
     known = {**_features(con, [a for a in members_all if a not in feats]), **feats}
     rows, links = [], []

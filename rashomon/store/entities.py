@@ -11,14 +11,14 @@ own articles touch:
   the same id (ids come from type and canonical name). Stored entities are never split or merged
   by a later add, and keep their name, type and description (new spellings become aliases).
 * quote speakers: linked for the new articles' quotes, against the entities of those articles.
-* events: the new articles' event mentions are merged (``merge_events``) with the stored ones of
-  the articles published within ``EVENT_WINDOW_DAYS`` of them (for an undated article: of its
-  story), and with every mention of the stored events those hold; those events are replaced.
+* events: the new articles' event mentions are merged (``merge_events``) with the mentions of
+  the stored events they share a block with (``update_events``); those events are replaced.
 
 Tables: ``entities`` (the Entity dict without its mentions), ``entity_mentions`` (one row per
-mention), ``mention_keys`` (the name keys of each article's mentions: the context index) and
-``event_articles`` (which events each article reports). ``backfill`` fills them once for a store
-written before they existed.
+mention), ``mention_keys`` (the name keys of each article's mentions: the context index),
+``event_articles`` (which events each article reports) and ``event_keys`` (the blocks of each
+event's mentions: which stored events a new mention can join). ``backfill`` fills them once for a
+store written before they existed.
 """
 from __future__ import annotations
 
@@ -30,7 +30,6 @@ from .rows import bulk_insert, dumps
 
 CONTEXT_PER_KEY = 20
 CONTEXT_MAX = 400
-EVENT_WINDOW_DAYS = 7
 
 SCHEMA = [
     """CREATE TABLE entity_mentions (entity VARCHAR NOT NULL, article VARCHAR NOT NULL,
@@ -44,6 +43,12 @@ SCHEMA = [
     "CREATE INDEX entities_id ON entities (id)",
     # the comparison of each story (summary, timeline, facts, conflicts, framing) as JSON
     "ALTER TABLE stories ADD COLUMN sections VARCHAR",
+]
+
+EVENT_KEYS = [  # schema step 9 (filled from the stored events by ``fill_event_keys``)
+    "CREATE TABLE event_keys (key VARCHAR NOT NULL, event VARCHAR NOT NULL, n INTEGER NOT NULL)",
+    "CREATE INDEX event_keys_key ON event_keys (key)",
+    "CREATE INDEX event_keys_event ON event_keys (event)",
 ]
 
 
@@ -210,35 +215,109 @@ def update_speakers(con, pending: Sequence[str], entities: list[dict]) -> None:
     con.execute("DROP TABLE speakers")
 
 
-def update_events(con, pending: Sequence[str]) -> None:
-    """Merge the pending articles' event mentions with the stored events near them in time."""
-    from ..events import merge_events
+def _raw_mentions(con, wanted: dict[str, set[tuple[int, int]]] | None, articles: Sequence[str]) -> list[dict]:
+    """The event mentions (``find_events`` dicts) of ``articles`` in arrival order; of an article
+    in ``wanted``, only those whose (start, end) it lists."""
+    out = []
+    for aid, d in con.execute("SELECT e.article, e.data FROM event_mentions e JOIN articles a ON a.id = e.article "
+                              "WHERE e.article IN (SELECT unnest($1)) ORDER BY a.seq", [list(articles)]).fetchall():
+        ms = json.loads(d)
+        if wanted is not None and aid in wanted:
+            ms = [m for m in ms if (m["start"], m["end"]) in wanted[aid]]
+        out.extend(ms)
+    return out
 
-    w = EVENT_WINDOW_DAYS
-    con.execute("CREATE OR REPLACE TEMP TABLE p AS SELECT unnest($1) AS id", [list(pending)])
-    scope = {a for (a,) in con.execute(
-        "SELECT DISTINCT o.id FROM p JOIN articles a ON a.id = p.id JOIN articles o ON "
-        "a.published IS NOT NULL AND o.published IS NOT NULL AND length(a.published) = 10 AND "
-        "length(o.published) = 10 AND abs(date_diff('day', CAST(a.published AS DATE), "
-        "CAST(o.published AS DATE))) <= ?", [w]).fetchall()}
-    scope |= {a for (a,) in con.execute(
-        "SELECT sa2.article FROM p JOIN story_articles sa ON sa.article = p.id "
-        "JOIN story_articles sa2 ON sa2.story = sa.story").fetchall()}
-    scope |= set(pending)
-    con.execute("DROP TABLE p")
-    # the stored events reported there, with every article that reports them
-    old = sorted({e for (e,) in con.execute("SELECT event FROM event_articles WHERE article IN (SELECT unnest($1))",
-                                            [sorted(scope)]).fetchall()})
-    scope |= {a for (a,) in con.execute("SELECT article FROM event_articles WHERE event IN (SELECT unnest($1))",
-                                        [old]).fetchall()}
-    mentions = []
-    for (d,) in con.execute("SELECT e.data FROM event_mentions e JOIN articles a ON a.id = e.article "
-                            "WHERE e.article IN (SELECT unnest($1)) ORDER BY a.seq", [sorted(scope)]).fetchall():
-        mentions.extend(json.loads(d))
-    events = merge_events(mentions, _entities_of(con, sorted(scope)))
+
+ALL = "*"  # event_keys' row of an event's mentions in all; "=ENTITY": those naming the entity
+NAMES = "="  # (the counts behind the entities' rarity, ``merge_events(background=...)``)
+
+
+def event_key_rows(events: list[dict], keyed: list[tuple]) -> list[tuple[str, str, int]]:
+    """(block key, event id, mentions of the event in that block) for ``events`` merged from the
+    mentions of ``keyed`` (``events.merge.block_keys``), with the counts rows (``ALL``, ``NAMES``)."""
+    owner = {(m["article"], m["start"], m["end"]): e["id"] for e in events for m in e["mentions"]}
+    n: Counter = Counter()
+    for m, keys, ents in keyed:
+        eid = owner.get((m["article"], m["start"], m["end"]))
+        if eid is not None:
+            n.update((k, eid) for k in keys)
+            n.update((NAMES + e, eid) for e in ents)
+        n[(ALL, eid or "")] += 1  # a mention that formed no event is counted (event ''), as batch does
+    return [(k, eid, c) for (k, eid), c in sorted(n.items())]
+
+
+def _background(con, old: list[str], ents: set[str]) -> tuple[int, Counter]:
+    """The stored events' mentions outside ``old``: how many, and how many name each of ``ents``."""
+    con.execute("CREATE OR REPLACE TEMP TABLE oe AS SELECT unnest($1) AS event", [old])
+    total = con.execute(f"SELECT coalesce(sum(n), 0) FROM event_keys WHERE key = '{ALL}' "
+                        "AND event NOT IN (SELECT event FROM oe)").fetchone()[0]
+    df = Counter({k[len(NAMES):]: int(c) for k, c in con.execute(
+        "SELECT key, sum(n) FROM event_keys WHERE key IN (SELECT unnest($1)) AND event NOT IN (SELECT event FROM oe) "
+        "GROUP BY key", [[NAMES + e for e in sorted(ents)]]).fetchall()})
+    con.execute("DROP TABLE oe")
+    return int(total), df
+
+
+def fill_event_keys(con, chunk: int = 2000) -> None:
+    """The block keys of every stored event, and the counts rows (schema step 9; once, over the
+    whole store, ``chunk`` articles at a time: a mention's keys depend on its article only)."""
+    from ..events.merge import block_keys
+
+    events = [json.loads(d) for (d,) in con.execute("SELECT data FROM events").fetchall()]
+    if not events:
+        return
+    backfill(con)  # the entity mentions of a store older than schema step 4
+    arts = [a for (a,) in con.execute("SELECT e.article FROM event_mentions e JOIN articles a ON a.id = e.article "
+                                      "WHERE a.status = 'done' ORDER BY a.seq").fetchall()]
+    n: Counter = Counter()
+    for i in range(0, len(arts), chunk):
+        part = arts[i:i + chunk]
+        keyed = block_keys(_raw_mentions(con, None, part), _entities_of(con, part))
+        n.update({(k, e): c for k, e, c in event_key_rows(events, keyed)})
+    bulk_insert(con, "event_keys", ("key", "event", "n"), [(k, e, c) for (k, e), c in sorted(n.items())])
+
+
+def update_events(con, pending: Sequence[str]) -> None:
+    """Merge the pending articles' event mentions with the stored events they can join: those
+    sharing a block with them (``events.merge.block_keys``: type family with an entity, an
+    argument's head word, a trigger word or a day) that is not too common to give candidates
+    (``BLOCK_CAP``, counted over the stored events' mentions and the new ones). Those events are
+    merged again with the new mentions and replaced. The cost of an add depends on its articles
+    and the events they touch, not on the store's size or how many articles share their dates.
+    A stored mention that formed no event (a lone mention with no argument) is not considered
+    again."""
+    from ..events import merge_events
+    from ..events.merge import BLOCK_CAP, block_keys
+
+    new = _raw_mentions(con, None, pending)
+    keyed_new = block_keys(new, _entities_of(con, pending))
+    count = Counter(k for _m, keys, _e in keyed_new for k in keys)
+    old: list[str] = []
+    if count:
+        con.execute("CREATE OR REPLACE TEMP TABLE nk AS SELECT unnest($1) AS key, unnest($2) AS n",
+                    [list(count), list(count.values())])
+        old = [e for (e,) in con.execute(
+            "WITH tot AS (SELECT ek.key, sum(ek.n) AS s FROM event_keys ek JOIN nk ON nk.key = ek.key "
+            "GROUP BY ek.key) SELECT DISTINCT ek.event FROM event_keys ek JOIN tot ON tot.key = ek.key "
+            "JOIN nk ON nk.key = ek.key WHERE tot.s + nk.n <= ? ORDER BY ek.event", [BLOCK_CAP]).fetchall()]
+        con.execute("DROP TABLE nk")
+    wanted: dict[str, set[tuple[int, int]]] = defaultdict(set)
+    for (d,) in con.execute("SELECT data FROM events WHERE id IN (SELECT unnest($1))", [old]).fetchall():
+        for m in json.loads(d)["mentions"]:
+            wanted[m["article"]].add((m["start"], m["end"]))
+    stored = [a for (a,) in con.execute("SELECT id FROM articles WHERE id IN (SELECT unnest($1)) ORDER BY seq",
+                                        [sorted(set(wanted) - set(pending))]).fetchall()]
+    scope = stored + list(pending)
+    old_raw = _raw_mentions(con, wanted, stored)
+    entities = _entities_of(con, scope)
+    keyed = block_keys(old_raw, entities) + keyed_new
+    background = _background(con, old, {e for _m, _k, ents in keyed for e in ents})
+    events = merge_events(old_raw + new, entities, background=background)
     con.execute("DELETE FROM events WHERE id IN (SELECT unnest($1))", [old])
     con.execute("DELETE FROM event_articles WHERE event IN (SELECT unnest($1))", [old])
+    con.execute("DELETE FROM event_keys WHERE event IN (SELECT unnest($1))", [old])
     pos = con.execute("SELECT coalesce(max(pos) + 1, 0) FROM events").fetchone()[0]
     bulk_insert(con, "events", ("id", "pos", "data"), [(e["id"], pos + i, dumps(e)) for i, e in enumerate(events)])
     bulk_insert(con, "event_articles", ("event", "article"),
                 sorted({(e["id"], m["article"]) for e in events for m in e["mentions"]}))
+    bulk_insert(con, "event_keys", ("key", "event", "n"), event_key_rows(events, keyed))

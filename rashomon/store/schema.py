@@ -14,6 +14,7 @@ rewritten by each ``add`` (see ``rashomon.store.corpus``).
 from __future__ import annotations
 
 from .errors import StoreError
+from .entities import EVENT_KEYS, fill_event_keys
 from .entities import SCHEMA as ENTITY_TABLES
 from .pages import SCHEMA as PAGE_TABLES
 from .storylines import SCHEMA as STORYLINE_TABLES
@@ -28,6 +29,12 @@ def _fill_last_day(con) -> None:
                     [[k for _d, k in rows], [d for d, _k in rows]])
         con.execute("UPDATE story_state SET last_day = f.last_day FROM fill_last f WHERE story_state.key = f.key")
         con.execute("DROP TABLE fill_last")
+
+
+def _fill_story_index(con) -> None:
+    from .corpus import fill_story_index
+
+    fill_story_index(con)
 
 
 MIGRATIONS: list[tuple[int, list]] = [  # SQL strings, or functions of the connection
@@ -94,6 +101,15 @@ MIGRATIONS: list[tuple[int, list]] = [  # SQL strings, or functions of the conne
     # parsed_extents), so the loaded stage re-run by a later add reads them as a batch run does;
     # articles stored before have none (their hits stand as their lexicon terms)
     (8, ["CREATE TABLE loaded_parse (article VARCHAR PRIMARY KEY, pos VARCHAR NOT NULL, ext VARCHAR NOT NULL)"]),
+    # the blocks of each stored event's mentions: an add merges its new event mentions with the
+    # stored events sharing a block with them (rashomon.store.entities.update_events), not with
+    # every event of the articles published near them
+    (9, [*EVENT_KEYS, fill_event_keys]),
+    # each story's index keys (its top terms): an add restores only the stories its articles
+    # can meet (rashomon.store.corpus.restore_stories)
+    (10, ["CREATE TABLE story_index (term VARCHAR NOT NULL, key INTEGER NOT NULL)",
+          "CREATE INDEX story_index_term ON story_index (term)",
+          "CREATE INDEX story_index_key ON story_index (key)", _fill_story_index]),
 ]
 
 LATEST = MIGRATIONS[-1][0]

@@ -40,6 +40,15 @@ def _norm(vec: Mapping[str, float]) -> float:
     return math.sqrt(sum(v * v for v in vec.values()))
 
 
+def index_keys(centroid: Mapping[str, Mapping[str, float]]) -> list[str]:
+    """The keys a story with this centroid is indexed under: its top terms of each family."""
+    return [f"{f}:{t}" for f in FAMILIES for t in _top(centroid[f], INDEX_TERMS)]
+
+
+def _query_keys(vecs: Mapping[str, Mapping[str, float]]) -> list[str]:
+    return [f"{f}:{t}" for f in FAMILIES for t in _top(vecs[f], QUERY_TERMS)]
+
+
 @dataclass
 class _Story:
     key: int
@@ -157,13 +166,27 @@ class StoryClusterer:
         belong to any story, so it also looks in the archive of retired ones."""
         hits: Counter = Counter()
         books = (self.index, self.archive) if undated else (self.index,)
-        for f in FAMILIES:
-            for t in _top(vecs[f], QUERY_TERMS):
-                for book in books:
-                    for k in book.get(f"{f}:{t}", ()):
-                        hits[k] += 1
+        for key in _query_keys(vecs):
+            for book in books:
+                for k in book.get(key, ()):
+                    hits[k] += 1
         ranked = sorted(hits.items(), key=lambda kv: (-kv[1], kv[0]))
         return [k for k, _ in ranked[:MAX_CANDIDATES]]
+
+    def query_keys(self, features: ArticleFeatures) -> list[str]:
+        """The index keys the article looks up (``candidates``) with the current document
+        frequencies: a story can be its candidate only if it is indexed under one of them. The
+        store restores only the stories indexed under the keys of the articles it adds
+        (``rashomon.store.corpus.update_stories``)."""
+        return _query_keys({f: self.vector(features, f) for f in FAMILIES})
+
+    def restore(self, states: Iterable[Mapping[str, Any]]) -> None:
+        """Put back stories saved by ``to_state`` (indexed, or archived if retired)."""
+        for d in states:
+            s = _Story.from_state(d)
+            self.stories[s.key] = s
+            self._reindex(s)
+        self._retire()
 
     def _too_far(self, day: int | None, story: _Story) -> bool:
         if day is None or story.first is None:
@@ -184,7 +207,7 @@ class StoryClusterer:
 
     def _reindex(self, story: _Story) -> None:
         self._unindex(story)
-        keys = [f"{f}:{t}" for f in FAMILIES for t in _top(story.centroid[f], INDEX_TERMS)]
+        keys = index_keys(story.centroid)
         book = self.archive if story.retired else self.index
         for key in keys:
             book.setdefault(key, set()).add(story.key)
@@ -276,10 +299,5 @@ class StoryClusterer:
         c.next_key = int(state["next_key"])
         c.arrivals = int(state["arrivals"])
         c.latest_day = state["latest_day"]
-        for d in state["stories"]:
-            s = _Story.from_state(d)
-            c.stories[s.key] = s
-        for s in c.stories.values():
-            c._reindex(s)
-        c._retire()  # retirement is a function of each story's last day and the latest day
+        c.restore(state["stories"])  # retirement is a function of each story's last day and the latest day
         return c
