@@ -265,7 +265,8 @@ def main() -> None:
             print(f"  corpus step at {step['articles']:>7} articles: main process {step['rss_mb']} MB, "
                   f"its peak so far {step['peak_mb']} MB (DuckDB's own {step.get('duckdb_mb')} MB); after each stage: "
                   + ", ".join(f"{k} {v:.0f} MB {step.get('stage_s', {}).get(k, 0):.0f} s"
-                              for k, v in step.get("stage_mb", {}).items()))
+                              for k, v in step.get("stage_mb", {}).items())
+                  + (f"; heap after it {step['heap_mb']}" if "heap_mb" in step else ""))
         print(f"  memory every 5 s (main, workers): {tmp / f'out-{n}' / 'memory.tsv'}")
         rows.append({"n": n, "seconds": round(secs, 1), "articles_per_s": round(n / secs, 2),
                      "peak_rss_mb": round(peak), "stages": {k: round(v, 2) for k, v in stages.items()},

@@ -52,3 +52,27 @@ def rss_mb() -> float | None:
             return round(int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20, 1)
     except OSError:
         return None
+
+
+class _MallInfo2(ctypes.Structure):
+    _fields_ = [(name, ctypes.c_size_t) for name in (
+        "arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks", "fordblks", "keepcost")]
+
+
+def heap_mb() -> dict[str, float]:
+    """glibc's view of this process's heap, in MB: ``in_use`` (allocated: Python objects and
+    native buffers), ``free`` (freed but still mapped: fragmentation that ``release`` could not
+    return) and ``mmapped`` (large blocks), with Python's allocated blocks (``py_blocks``, a count).
+    Empty where glibc's ``mallinfo2`` is missing. Benchmarks read it to tell what holds memory."""
+    out: dict[str, float] = {"py_blocks": sys.getallocatedblocks()}
+    if not sys.platform.startswith("linux"):
+        return out
+    try:
+        fn = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").mallinfo2
+    except (OSError, AttributeError):
+        return out
+    fn.restype = _MallInfo2
+    m = fn()
+    mb = 2**20
+    out.update({"in_use": round(m.uordblks / mb), "free": round(m.fordblks / mb), "mmapped": round(m.hblkhd / mb)})
+    return out

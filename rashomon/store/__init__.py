@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
 
-from ..memory import peak_mb, release, rss_mb
+from ..memory import heap_mb, peak_mb, release, rss_mb
 from ..model import Analysis, Article, Rejection
 from .errors import StoreError
 from .rows import ARTICLE_COLUMNS, SELECT_ARTICLE, article_row, bulk_insert, dumps, row_article
@@ -260,6 +260,7 @@ class Store:
                         pool = _stop(pool)  # the step needs the memory; the parse waits for it
                         self.complete(res)
                         release()
+                        res.steps[-1]["heap_mb"] = heap_mb()  # what the step left behind
                         done = len(res.new)
                         if workers != 1:
                             pool = start_workers(workers)  # they load the model while we read
