@@ -53,10 +53,36 @@ def test_compare_embed_returns_float32_unit_rows_in_input_order(dtype):
     assert vecs.dtype == np.float32 and vecs.shape == (len(SENTENCES), 384)
     # renormalised in float32: bfloat16's own normalisation is only good to ~1e-3
     assert np.abs(np.linalg.norm(vecs, axis=1) - 1.0).max() < 1e-5
-    # the model sorts by length inside encode; rows come back in the order given
+    # texts run longest first; rows come back in the order given
     alone = np.stack([embed([s], dtype)[0] for s in SENTENCES[::-1]])[::-1]
     assert np.einsum("ij,ij->i", vecs, alone).min() > 0.999
     assert embed([], dtype).shape == (0, 384)
+
+
+def test_compare_embed_runs_few_input_shapes_and_agrees_with_encode(monkeypatch):
+    """Every batch the model sees has a padded token length and a row count from a small set
+    (oneDNN keeps memory per input shape), and the vectors are sentence-transformers' own."""
+    import torch
+
+    from rashomon.compare import embed as module
+
+    m = module.model("float32")
+    texts = [" ".join(SENTENCES[: 1 + k % len(SENTENCES)])[: 40 + 13 * k] for k in range(70)]
+    shapes = []
+    real = torch.nn.Sequential.forward
+
+    def spy(self, features, *a, **kw):
+        shapes.append(tuple(features["input_ids"].shape))
+        return real(self, features, *a, **kw)
+
+    monkeypatch.setattr(type(m), "forward", spy)
+    vecs = module.embed(texts, "float32")
+    monkeypatch.undo()
+    assert [rows for rows, _ in shapes] == [64, 8]  # 70 texts: a full batch, then 6 run as 8
+    assert all(length % module.PAD_MULTIPLE == 0 for _, length in shapes)
+    ref = m.encode(texts, convert_to_numpy=True)
+    ref /= np.linalg.norm(ref, axis=1, keepdims=True)
+    assert np.einsum("ij,ij->i", vecs, ref).min() > 0.9999
 
 
 def test_compare_embed_bfloat16_agrees_with_float32():

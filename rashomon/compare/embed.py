@@ -113,17 +113,42 @@ def prefetch() -> threading.Thread:
     return t
 
 
+PAD_MULTIPLE = 32  # sequence lengths padded up to a multiple of this
+
+
+def _batch_size(n: int) -> int:
+    """The rows a batch of ``n`` texts is run with: ``BATCH_SIZE``, or for a short last batch
+    the next power of two (its last text repeated)."""
+    return BATCH_SIZE if n > BATCH_SIZE // 2 else 1 << (n - 1).bit_length()
+
+
 def embed(texts: list[str], dtype: str | None = None):
-    """Unit-length embeddings of ``texts`` as a float32 numpy array (one row per text)."""
+    """Unit-length embeddings of ``texts`` as a float32 numpy array (one row per text).
+
+    The texts run longest first in batches of ``BATCH_SIZE`` (as sentence-transformers'
+    ``encode`` does), but each batch's shape is taken from a small set: its token length padded
+    to a multiple of ``PAD_MULTIPLE`` and its rows to ``_batch_size``. oneDNN's bfloat16 kernels
+    keep memory for every input shape they have seen: with ``encode``'s exact shapes (any length
+    up to 256 tokens, any number of rows in a last batch) a long run's resident memory grew by
+    about 110 MB per thousand articles and never came back; with these, it stays flat (measured
+    on this machine, same speed; embeddings within cosine 0.9999 of ``encode``'s)."""
     import numpy as np
+    import torch
 
     if not texts:
         return np.zeros((0, 384), dtype="float32")
     m = model(dtype)
-    with _ENCODE:
-        vecs = m.encode(texts, batch_size=BATCH_SIZE, convert_to_tensor=True,
-                        normalize_embeddings=False, show_progress_bar=False)
-    vecs = vecs.float().numpy()
-    release()  # each batch shape's activations were freed; let the system have the pages back
-    norms = np.linalg.norm(vecs, axis=1, keepdims=True)
-    return (vecs / np.maximum(norms, 1e-12)).astype("float32", copy=False)
+    order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+    dim = getattr(m, "get_embedding_dimension", None) or m.get_sentence_embedding_dimension
+    out = np.zeros((len(texts), dim() or 384), dtype="float32")
+    with _ENCODE, torch.inference_mode():
+        for s in range(0, len(order), BATCH_SIZE):
+            idx = order[s:s + BATCH_SIZE]
+            batch = [texts[i] for i in idx]
+            batch += [batch[-1]] * (_batch_size(len(batch)) - len(batch))
+            features = m.tokenizer(batch, padding=True, truncation=True, max_length=m.max_seq_length,
+                                   pad_to_multiple_of=PAD_MULTIPLE, return_tensors="pt")
+            out[idx] = m(dict(features))["sentence_embedding"][:len(idx)].float().numpy()
+    release()  # each batch's activations were freed; let the system have the pages back
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    return (out / np.maximum(norms, 1e-12)).astype("float32", copy=False)
