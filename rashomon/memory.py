@@ -14,20 +14,21 @@ import sys
 from functools import lru_cache
 
 
-@lru_cache(maxsize=1)
-def _malloc_trim():
+@lru_cache(maxsize=4)
+def _glibc(name: str):
+    """glibc's function ``name`` (``malloc_trim``, ``mallinfo2``), None where there is none (not
+    Linux, musl, an older glibc)."""
     if not sys.platform.startswith("linux"):
         return None
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        return libc.malloc_trim  # glibc only (musl has none)
+        return getattr(ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6"), name)
     except (OSError, AttributeError):
         return None
 
 
 def release() -> bool:
     """Return the allocator's free memory to the system; True if it could be asked."""
-    trim = _malloc_trim()
+    trim = _glibc("malloc_trim")
     if trim is None:
         return False
     trim(0)
@@ -61,15 +62,13 @@ class _MallInfo2(ctypes.Structure):
 
 def heap_mb() -> dict[str, float]:
     """glibc's view of this process's heap, in MB: ``in_use`` (allocated: Python objects and
-    native buffers), ``free`` (freed but still mapped: fragmentation that ``release`` could not
-    return) and ``mmapped`` (large blocks), with Python's allocated blocks (``py_blocks``, a count).
-    Empty where glibc's ``mallinfo2`` is missing. Benchmarks read it to tell what holds memory."""
+    native buffers), ``free`` (freed chunks the allocator keeps; pages ``release`` handed back
+    count here too, so it is not resident memory) and ``mmapped`` (large blocks), with Python's
+    allocated blocks (``py_blocks``, a count). Only ``py_blocks`` where glibc's ``mallinfo2`` is
+    missing. Benchmarks read it to tell a growing working set from fragmentation."""
     out: dict[str, float] = {"py_blocks": sys.getallocatedblocks()}
-    if not sys.platform.startswith("linux"):
-        return out
-    try:
-        fn = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").mallinfo2
-    except (OSError, AttributeError):
+    fn = _glibc("mallinfo2")
+    if fn is None:
         return out
     fn.restype = _MallInfo2
     m = fn()
