@@ -264,7 +264,8 @@ def main() -> None:
         for step in stats.get("steps", ()):  # --slice: the main process's peak after each corpus step
             print(f"  corpus step at {step['articles']:>7} articles: main process {step['rss_mb']} MB, "
                   f"its peak so far {step['peak_mb']} MB (DuckDB's own {step.get('duckdb_mb')} MB); after each stage: "
-                  + ", ".join(f"{k} {v:.0f} MB {step.get('stage_s', {}).get(k, 0):.0f} s"
+                  + ", ".join(f"{k} {v:.0f} MB (peak {step.get('stage_peak_mb', {}).get(k) or 0:.0f}) "
+                              f"{step.get('stage_s', {}).get(k, 0):.0f} s"
                               for k, v in step.get("stage_mb", {}).items())
                   + (f"; heap after it {step['heap_mb']}" if "heap_mb" in step else ""))
         print(f"  memory every 5 s (main, workers): {tmp / f'out-{n}' / 'memory.tsv'}")

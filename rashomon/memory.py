@@ -41,7 +41,38 @@ def peak_mb() -> float:
     import resource
 
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KB on Linux, bytes on macOS
-    return round(peak / (2**20 if sys.platform == "darwin" else 2**10), 1)
+    return max(round(peak / (2**20 if sys.platform == "darwin" else 2**10), 1), _EARLIER_PEAK)
+
+
+_EARLIER_PEAK = 0.0  # the highest window peak before the last reset_window
+
+
+def reset_window() -> bool:
+    """Start a new window for ``window_peak_mb``: Linux resets the process's high-water mark when
+    "5" is written to ``/proc/self/clear_refs``. False where it cannot (not Linux, no /proc)."""
+    global _EARLIER_PEAK
+    before = window_peak_mb()
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+    except OSError:
+        return False
+    # the kernel's reset also lowers getrusage's ru_maxrss: keep the process's peak here
+    _EARLIER_PEAK = max(_EARLIER_PEAK, before or 0.0)
+    return True
+
+
+def window_peak_mb() -> float | None:
+    """The peak resident memory since the last ``reset_window`` (else since the process began),
+    in MB: which stage of several raised the peak. None without Linux's /proc."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return round(int(line.split()[1]) / 2**10, 1)
+    except OSError:
+        pass
+    return None
 
 
 def rss_mb() -> float | None:

@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
 
-from ..memory import heap_mb, peak_mb, release, rss_mb
+from ..memory import heap_mb, peak_mb, release, reset_window, rss_mb, window_peak_mb
 from ..model import Analysis, Article, Rejection
 from .errors import StoreError
 from .rows import ARTICLE_COLUMNS, SELECT_ARTICLE, article_row, bulk_insert, dumps, row_article
@@ -376,15 +376,20 @@ class Store:
             return res
         res.completed_pending = len(set(pending) - set(res.new))
         stage_mb: dict[str, float] = {}  # resident MB after each stage: which one holds memory
+        stage_peak: dict[str, float] = {}  # the peak within each stage: which one raised the peak
         stage_s: dict[str, float] = {}  # and its seconds
 
         def tick(phase: str, t0: float) -> float:
+            release()  # a stage's freed working set goes back before the next stage's
             stage_mb[phase] = rss_mb()
+            stage_peak[phase] = window_peak_mb()
+            reset_window()
             t1 = res.tick(phase, t0)
             stage_s[phase] = round(t1 - t0, 1)
             return t1
 
         t = time.perf_counter()
+        reset_window()
         con.execute("BEGIN TRANSACTION")
         try:
             touched, old_ids, clusterer = update_stories(con, pending)
@@ -412,7 +417,8 @@ class Store:
         tick("write", t)
         duck = con.execute("SELECT coalesce(sum(memory_usage_bytes), 0) FROM duckdb_memory()").fetchone()[0]
         res.steps.append({"articles": len(res.new), "pending": len(pending), "rss_mb": rss_mb(),
-                          "peak_mb": round(peak_mb()), "stage_mb": stage_mb, "stage_s": stage_s,
+                          "peak_mb": round(peak_mb()), "stage_mb": stage_mb, "stage_peak_mb": stage_peak,
+                          "stage_s": stage_s,
                           "duckdb_mb": round(duck / 2**20)})
         return res
 
