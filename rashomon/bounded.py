@@ -32,7 +32,8 @@ from .model import Analysis
 
 SLICE = 5000  # new articles per corpus step
 BATCH = 256  # articles per batch sent to the workers (and per store transaction)
-REPORT_STORIES = 200  # stories shown in the HTML report
+REPORT_STORIES = 200  # stories shown in the HTML report ...
+REPORT_ARTICLES = 3000  # ... and articles loaded for it, at most (a story is shown whole or not at all)
 DB_NAME = "rashomon.duckdb"
 MADE_BY = "analyze --slice"  # meta row marking a store this module may replace
 MEMORY_LIMIT = "1GB"  # DuckDB's own memory (its default is 80% of the machine's)
@@ -114,21 +115,50 @@ def _checked_limit(limit: str) -> str:
     return limit.strip()
 
 
-def report_part(store, n_stories: int) -> Analysis:
-    """The part of the store that the HTML report shows: the ``n_stories`` largest stories with
-    their articles; the entities, quotes, times and events of those articles (entities and events
-    with only their mentions there); the reuse pairs between them; the storylines made of those
-    stories only; every rejection. ``stats["report_scope"]`` says what it leaves out."""
+def _cited(x, out: set[str]) -> set[str]:
+    """Every article a story's section cites (the values of its "article" keys)."""
+    if isinstance(x, dict):
+        for k, v in x.items():
+            if k == "article" and isinstance(v, str):
+                out.add(v)
+            else:
+                _cited(v, out)
+    elif isinstance(x, list):
+        for v in x:
+            _cited(v, out)
+    return out
+
+
+def report_articles(story: dict) -> list[str]:
+    """The articles of ``story`` the report loads: all of them, or for a story compared on some
+    (over ``compare.MAX_COMPARED`` articles) those and the ones its summary, facts and conflicts
+    cite; the story page lists the others by id (analysis.json and the store hold them)."""
+    if "compared" not in story:
+        return list(story["articles"])
+    keep = set(story["compared"])
+    for key in ("summary", "facts", "conflicts"):
+        _cited(story.get(key), keep)
+    return [a for a in story["articles"] if a in keep]
+
+
+def report_part(store, n_stories: int, max_articles: int = REPORT_ARTICLES) -> Analysis:
+    """The part of the store that the HTML report shows: the ``n_stories`` largest stories, fewer
+    when their articles (``report_articles``) would pass ``max_articles`` (the largest is always
+    shown), with those articles; the entities, quotes, times and events of those articles
+    (entities and events with only their mentions there); the reuse pairs between them; the
+    storylines made of those stories only; every rejection. ``stats["report_scope"]`` says what
+    it leaves out."""
     from .store.entities import _entities_of
     from .store.stream import EVENT_ORDER
 
     stream = store.stream()
-    stories = []
+    stories, ids = [], []
     for s in stream.stories:
-        if len(stories) >= n_stories:
+        mine = report_articles(s)
+        if len(stories) >= n_stories or (stories and len(ids) + len(mine) > max_articles):
             break
         stories.append(s)
-    ids = [a for s in stories for a in s["articles"]]
+        ids.extend(mine)
     keep = set(ids)
     con = store.con
     part = Analysis(articles=store.articles(ids), rejected=list(stream.rejected))
@@ -149,10 +179,14 @@ def report_part(store, n_stories: int) -> Analysis:
     shown = {s["id"] for s in stories}
     part.storylines = [x for x in stream.storylines if set(x["stories"]) <= shown]
     n_stories_all, n_articles = len(stream.stories), len(stream.articles)
-    if n_stories_all > len(stories):
+    in_shown = sum(len(s["articles"]) for s in stories)
+    if n_stories_all > len(stories) or in_shown > len(ids):
         part.stats["report_scope"] = (
             f"This report shows the {len(stories):,} largest of {n_stories_all:,} stories "
-            f"({len(ids):,} of {n_articles:,} articles). analysis.json and the store {DB_NAME} beside "
-            f"it hold them all; `rashomon serve --db {DB_NAME}` browses them.")
+            f"({len(ids):,} of {n_articles:,} articles"
+            + (f"; of its stories' {in_shown:,} articles, the big stories' compared and cited ones"
+               if in_shown > len(ids) else "")
+            + f"). analysis.json and the store {DB_NAME} beside it hold them all; "
+            f"`rashomon serve --db {DB_NAME}` browses them.")
     con.execute("DROP TABLE report_articles")
     return part

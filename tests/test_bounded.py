@@ -87,6 +87,30 @@ def test_report_part_shows_the_largest_stories_and_says_what_it_leaves_out(one_s
     assert f"1 largest of {len(full.stories)} stories" in scope and f"of {len(full.articles)} articles" in scope
 
 
+def test_report_part_stops_at_its_article_budget_but_shows_the_largest_story(one_slice):
+    out, _paths, _stats = one_slice
+    with open_store(out / "rashomon.duckdb") as s:
+        full = s.analysis()
+        sizes = [len(x["articles"]) for x in full.stories]
+        assert len(sizes) > 2 and sizes[0] > 1
+        part = report_part(s, 10, max_articles=sizes[0] + sizes[1])  # room for two stories
+        alone = report_part(s, 10, max_articles=1)  # the largest story is shown even so
+    assert [x["id"] for x in part.stories] == [x["id"] for x in full.stories[:2]]
+    assert len(part.articles) == sizes[0] + sizes[1]
+    assert [x["id"] for x in alone.stories] == [full.stories[0]["id"]] and len(alone.articles) == sizes[0]
+
+
+def test_report_loads_of_a_big_story_its_compared_and_cited_articles():
+    from rashomon.bounded import report_articles
+
+    story = {"articles": ["a", "b", "c", "d", "e"], "compared": ["a", "b"],
+             "summary": [{"text": "x", "sources": [{"article": "d", "start": 0, "end": 1}]}],
+             "facts": [], "conflicts": [], "timeline": [{"sources": [{"article": "e", "start": 0, "end": 1}]}]}
+    assert report_articles(story) == ["a", "b", "d"]  # the timeline's texts are in its entries
+    del story["compared"]
+    assert report_articles(story) == ["a", "b", "c", "d", "e"]
+
+
 def test_cli_slice_writes_the_store_and_the_report(corpus, tmp_path, capsys):
     assert main(["analyze", str(corpus), "--out", str(tmp_path), "--slice", "3", "--workers", "1", "-q"]) == 0
     printed = capsys.readouterr()
