@@ -34,7 +34,8 @@ from collections.abc import Iterable
 
 from .rows import bulk_insert, dumps
 
-CHUNK = 500  # stories per batch of queries when many pages are written
+CHUNK = 500  # stories per batch of queries when many pages are written ...
+CHUNK_ARTICLES = 3000  # ... and articles in them, at most (one story bigger than that goes alone)
 
 ARTICLE_BRIEF = "SELECT id, title, outlet, published, published_basis, url, wire FROM articles"
 
@@ -95,8 +96,19 @@ def write_pages(con, keys: Iterable[int]) -> int:
     missing = {k for (k,) in con.execute(
         "SELECT key FROM stories WHERE key NOT IN (SELECT key FROM story_pages)").fetchall()}
     todo = sorted(set(keys) | missing)
-    for n in range(0, len(todo), CHUNK):
-        chunk = todo[n:n + CHUNK]
+    size = dict(con.execute("SELECT key, len(articles) FROM stories WHERE key IN (SELECT unnest($1))",
+                            [todo]).fetchall())
+    chunks: list[list[int]] = [[]]
+    held = 0
+    for k in todo:
+        if chunks[-1] and (len(chunks[-1]) >= CHUNK or held + size.get(k, 0) > CHUNK_ARTICLES):
+            chunks.append([])
+            held = 0
+        chunks[-1].append(k)
+        held += size.get(k, 0)
+    for chunk in chunks:
+        if not chunk:
+            continue
         pages = build_pages(con, chunk)
         con.execute("DELETE FROM story_pages WHERE key IN (SELECT unnest($1))", [chunk])
         bulk_insert(con, "story_pages", ("key", "id", "outlets", "data"),
