@@ -237,11 +237,16 @@ def _pages(s):
     return {k: json.loads(read_page(d)) for k, d in s.con.execute("SELECT key, data FROM story_pages").fetchall()}
 
 
-def test_store_story_pages_match_the_base_tables_after_incremental_adds(corpus, tmp_path):
+@pytest.mark.parametrize("chunk_articles", [3000, 1])
+def test_store_story_pages_match_the_base_tables_after_incremental_adds(corpus, tmp_path, monkeypatch,
+                                                                       chunk_articles):
     """Every story's stored page equals the page computed afresh, after adds that join stored
-    stories, and no page is left for a story that is gone."""
+    stories, and no page is left for a story that is gone; also when pages are written a story
+    at a time (a chunk's budget of articles smaller than any story)."""
+    from rashomon.store import pages
     from rashomon.store.pages import build_pages
 
+    monkeypatch.setattr(pages, "CHUNK_ARTICLES", chunk_articles)
     with open_store(tmp_path / "pages.duckdb") as s:
         s.add(sorted(corpus.glob("0[1-3]*")))
         first = _pages(s)
@@ -259,12 +264,13 @@ def test_store_old_schema_upgrades_and_fills_story_pages(full_store, tmp_path):
 
     path = tmp_path / "old.duckdb"
     shutil.copy(full_store[0], path)
-    with open_store(path) as s:  # as a store written before migrations 5 to 10
+    with open_store(path) as s:  # as a store written before migrations 5 to 11
         keys_before = s.con.execute("SELECT * FROM event_keys ORDER BY ALL").fetchall()
         index_before = s.con.execute("SELECT * FROM story_index ORDER BY ALL").fetchall()
         s.con.execute("DROP TABLE event_keys")
         s.con.execute("DROP TABLE story_index")
         s.con.execute("DROP TABLE loaded_parse")
+        s.con.execute("DROP TABLE loaded_keys")
         s.con.execute("DROP TABLE sentence_vectors")
         s.con.execute("DROP TABLE story_pages")
         s.con.execute("ALTER TABLE story_state DROP COLUMN last_day")
@@ -541,3 +547,90 @@ def test_store_add_equals_analyze_when_an_article_is_dated_by_its_story(dated_st
     assert dated, "the blog's events took no date from its story"
     for key in batch:
         assert doc[key] == batch[key], key
+
+
+@pytest.fixture
+def small_bound(monkeypatch):
+    """MAX_COMPARED lowered so that the example corpus's stories are big ones."""
+    from rashomon import compare
+
+    monkeypatch.setattr(compare, "MAX_COMPARED", 2)
+    return 2
+
+
+def test_store_big_stories_one_add_equals_analyze(corpus, tmp_path, small_bound):
+    batch = rashomon.analyze(corpus).to_json()
+    assert any(len(st["articles"]) > small_bound for st in batch["stories"])
+    assert any(st.get("compared") for st in batch["stories"])
+    with open_store(tmp_path / "big.duckdb") as s:
+        s.add(corpus)
+        doc = s.analysis().to_json()
+    for key in ("articles", "stories"):
+        assert doc[key] == batch[key], key
+    for st in batch["stories"]:  # the framing table of a big story is over its compared articles
+        if st.get("compared"):
+            assert all(set(row["terms"]) <= set(st["compared"]) for row in st["framing"])
+
+
+FERRY = {  # our own fictional coverage of one development, five outlets, no copies
+    "a": "Councillor Mira Essen called the Varnhold ferry fares plan unfair to island families. "
+         "The harbour board wants fares on the island route to rise by a fifth. Essen said families "
+         "already pay more than mainland commuters for the crossing.",
+    "b": "The Varnhold harbour board published its ferry accounts beside a proposal to raise island "
+         "route fares. Board members pointed to fuel costs and an ageing vessel. The accounts show the "
+         "crossing lost money for three years.",
+    "c": "Island shopkeepers in Varnhold asked whether higher ferry fares would pay for winter sailings "
+         "on the island route. Several traders told the harbour board that deliveries already arrive "
+         "late. The board promised an answer before the summer timetable.",
+    "d": "Residents slammed a review of Varnhold ferry fares that will run through spring. "
+         "Residents of the island route may send comments by post. The board expects to publish a "
+         "revised fares table after the review closes.",
+    "e": "Councillor Tomas Lind slammed the Varnhold harbour board over the island route ferry fares. "
+         "Lind asked the board to freeze fares for pensioners and students. He said the crossing is "
+         "the only link to the hospital.",
+}
+
+
+def _ferry(path: Path, keys: str) -> Path:
+    outlets = {"a": "Isle Gazette", "b": "Harbour Post", "c": "Varnhold Daily", "d": "Coast Ledger",
+               "e": "Ferry Times"}
+    path.write_text("".join(json.dumps({
+        "id": f"fx-{k}", "outlet": outlets[k], "title": "Ferry fares under review in Varnhold",
+        "published": f"2031-03-0{2 + 'abcde'.index(k) // 2}", "text": FERRY[k]}) + "\n" for k in keys),
+        encoding="utf-8")
+    return path
+
+
+def test_store_big_story_reloads_only_what_can_change(tmp_path, monkeypatch, small_bound):
+    """A later add loads of a big story only the articles its sections can change or read: an
+    old article whose loaded term the newcomer also uses is marked again (the term became the
+    story's common wording: no longer marked), the others keep theirs; the result equals an add that reloads every
+    member."""
+    first, second = _ferry(tmp_path / "first.jsonl", "abcd"), _ferry(tmp_path / "second.jsonl", "e")
+    real = store_corpus._big_story_needs
+    skipped: list[str] = []
+
+    def spy(con, story, pending, partners):
+        need, rest = real(con, story, pending, partners)
+        skipped.extend(rest)
+        return need, rest
+
+    def everything(con, story, pending, partners):
+        real(con, story, pending, partners)  # sets story["compared"]
+        return list(story["articles"]), {}
+
+    docs = []
+    for name, fn in (("part", spy), ("all", everything)):
+        monkeypatch.setattr(store_corpus, "_big_story_needs", fn)
+        with open_store(tmp_path / f"{name}.duckdb") as s:
+            s.add([first])
+            before = {a.id: [x.text for x in a.loaded] for a in s.analysis().articles}
+            s.add([second])
+            docs.append(s.analysis().to_json())
+    part, full = docs
+    assert [len(st["articles"]) for st in part["stories"]] == [5]
+    compared = part["stories"][0]["compared"]
+    assert "fx-d" not in compared and skipped and "fx-d" not in skipped  # the others: nothing can change
+    assert before["fx-d"] == ["slammed"]
+    assert {a["id"]: a["loaded"] for a in part["articles"]}["fx-d"] == []  # now the story's wording
+    assert part["articles"] == full["articles"] and part["stories"] == full["stories"]

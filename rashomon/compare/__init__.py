@@ -186,7 +186,12 @@ def plan_compare(analysis: Analysis, ctx: dict | None = None) -> dict:
     worth embedding sent to be embedded (``queue.EmbeddingQueue``: in a background thread unless
     ``ctx["embed"]`` is given and ``ctx["embed_in_background"]`` is not true). The pipeline runs
     it before the storylines and loaded-wording stages, which need no vectors, so the model works
-    while they run; ``compare_stage`` takes the plan from ``ctx["compare_plan"]``."""
+    while they run; ``compare_stage`` takes the plan from ``ctx["compare_plan"]``.
+
+    ``ctx["some_members"]``: the analysis holds only some articles of its stories (the store
+    loads a big story's compared articles and those its timeline needs); a story's
+    ``compared``, when set, was chosen by the caller over all its articles, and the timeline is
+    made of the articles present."""
     from .queue import EmbeddingQueue
 
     ctx = ctx if ctx is not None else {}
@@ -195,19 +200,23 @@ def plan_compare(analysis: Analysis, ctx: dict | None = None) -> dict:
     if embed_fn is None:
         from .embed import embed as embed_fn
     by_id = {a.id: a for a in analysis.articles}
+    some = bool(ctx.get("some_members"))
     embeddings = EmbeddingQueue(embed_fn, background=background)
     plans = []
     claims_by: dict[str, list[Claim]] = {}
     for story in analysis.stories:
         missing = [i for i in story["articles"] if i not in by_id]
-        if missing:
+        if missing and not some:
             raise ValueError(f"story {story['id']}: article(s) {', '.join(missing)} not in the analysis")
-        every = [by_id[i] for i in story["articles"]]
-        arts = compared_articles(every, analysis.reuse)
-        if len(arts) < len(every):
-            story["compared"] = [a.id for a in arts]
+        every = [by_id[i] for i in story["articles"] if i in by_id]
+        if some and "compared" in story:  # chosen by the caller over all the story's articles
+            arts = [by_id[i] for i in story["compared"]]
         else:
-            story.pop("compared", None)
+            arts = compared_articles(every, analysis.reuse)
+            if len(arts) < len(every):
+                story["compared"] = [a.id for a in arts]
+            else:
+                story.pop("compared", None)
         for a in arts:
             if a.id not in claims_by:
                 claims_by[a.id] = claims_of(a)

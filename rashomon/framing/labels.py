@@ -250,8 +250,13 @@ def _is_pronoun(mention: str) -> bool:
 
 def framing_stage(analysis: Analysis) -> None:
     """Fill ``story["framing"]`` for every story of ``analysis`` (empty for single-article
-    stories)."""
+    stories). A story of more than ``compare.MAX_COMPARED`` articles is framed over its compared
+    articles (``story["compared"]`` when set, else ``compare.compared_articles``: every independent
+    source in turn), as its facts are: the table stays readable and its cost bounded."""
+    from ..compare import compared_articles
+
     texts = {a.id: a.text for a in analysis.articles}
+    by_id = {a.id: a for a in analysis.articles}
     norp = {str(e.get("name", "")).lower() for e in analysis.entities if e.get("type") == "NORP"}
     # article -> (entity, rank of the mention among the entity's, mention): a story reads the
     # mentions in its own articles, not every mention of an entity the whole corpus names
@@ -262,7 +267,11 @@ def framing_stage(analysis: Analysis) -> None:
         for r, m in enumerate(e.get("mentions") or []):
             by_article.setdefault(m.get("article"), []).append((e, r, m))
     for st in analysis.stories or []:
-        ids = [x for x in st.get("articles") or [] if x in texts]
+        chosen = st.get("compared")
+        if chosen is None:
+            present = [by_id[x] for x in dict.fromkeys(st.get("articles") or []) if x in by_id]
+            chosen = [a.id for a in compared_articles(present, analysis.reuse)]
+        ids = [x for x in chosen if x in texts]
         if len(ids) < 2:
             st["framing"] = []
             continue

@@ -6,6 +6,8 @@ of the word out ("tax regime", "the blast killed"). See ``rashomon/data/loaded_t
 """
 from __future__ import annotations
 
+import hashlib
+
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -132,6 +134,7 @@ class Lexicon:
     def __init__(self, rows: list[list[str]]):
         self.entries: dict[tuple[str, ...], Entry] = {}
         self.neutral_words: set[str] = set()  # every word form of the neutral column
+        self.fingerprint = ""  # of the rows read (``lexicon()`` sets it)
         self.max_len = 1
         self.first: dict[str, int] = {}  # first word of an entry -> the longest entry it starts
         self.forms: dict[str, set[str]] = {}  # lemma -> its surface forms
@@ -242,4 +245,6 @@ def lexicon() -> Lexicon:
     """The packaged lexicon (read once)."""
     raw = resources.files("rashomon").joinpath("data/loaded_terms.tsv").read_text(encoding="utf-8")
     rows = [line.split("\t") for line in raw.splitlines() if line.strip() and not line.startswith("#")]
-    return Lexicon(rows)
+    lex = Lexicon(rows)
+    lex.fingerprint = hashlib.sha1(raw.encode("utf-8")).hexdigest()[:16]  # what the store keys its sets by
+    return lex

@@ -44,7 +44,7 @@ from ..reuse.text import quoted_ranges
 from .labels import framing_stage
 from .lexicon import Hit, Lexicon, lexicon, norm, tokens
 
-__all__ = ["loaded_stage", "find_loaded", "contrast_pairs", "parsed_pos", "parsed_extents", "quoted_ranges"]
+__all__ = ["loaded_stage", "story_keys", "find_loaded", "contrast_pairs", "parsed_pos", "parsed_extents", "quoted_ranges"]
 
 log = logging.getLogger(__name__)
 
@@ -327,21 +327,45 @@ def _merge(spans: list[Loaded]) -> list[Loaded]:
     return sorted(kept, key=lambda x: (x.start, x.end))
 
 
+def _words_hits(text: str, lex: Lexicon) -> tuple[set[str], list[Hit]]:
+    """An article's words that can tell which neutral alternative its story's outlets use
+    (``_neutral``; not all its words: sets of every article's words took 600 MB at 10,000) and
+    its lexicon hits, from one tokenisation."""
+    toks = tokens(text)
+    return {w for _, _, w in toks if w in lex.neutral_words}, lex.find(text, toks)
+
+
+def story_keys(text: str, lex: Lexicon | None = None) -> tuple[set[str], set[str], set[str]]:
+    """What one article gives its story's pools and what its own marking reads from them:
+    ``(words, lemmas, reads)``. ``words`` and ``lemmas`` are the sets ``loaded_stage`` pools over a
+    story's articles (``ctx["loaded_sets"]`` takes them for articles it is not given); ``reads``
+    holds every key its marking looks up in those pools (its hits' lemmas and the words of their
+    neutral alternatives). An article's ``loaded`` can change when its story gains an article
+    only if the newcomer's words or lemmas meet its ``reads`` (or the newcomer is its copy)."""
+    lex = lex or lexicon()
+    words, hits = _words_hits(text, lex)
+    lemmas = {h.entry.lemma for h in hits}
+    reads = lemmas | {norm(w) for h in hits for alt in h.entry.neutral for w in alt.split()}
+    return words, lemmas, reads
+
+
 def loaded_stage(analysis: Analysis, ctx: dict | None = None) -> None:
     """Fill ``article.loaded`` for every article and ``story["framing"]`` for every story
-    (replacing what was there)."""
+    (replacing what was there).
+
+    ``ctx["loaded_sets"]``: article id -> ``(words, lemmas)`` (``story_keys``) of story members
+    not in ``analysis.articles``: they count in their story's pools, and their own ``loaded`` is
+    left alone (the store re-runs this stage on the articles whose marking can change)."""
     lex = lexicon()
     by_id: dict[str, Article] = {a.id: a for a in analysis.articles}
-    # each article's words that can tell which neutral alternative its story's outlets use
-    # (``_neutral``): not all its words (sets of every article's words took 600 MB at 10,000)
-    vocab = lex.neutral_words
     words: dict[str, set[str]] = {}
     hits: dict[str, list[Hit]] = {}
-    for a in analysis.articles:  # one tokenisation per article serves both
-        toks = tokens(a.text)
-        words[a.id] = {w for _, _, w in toks if w in vocab}
-        hits[a.id] = lex.find(a.text, toks)
+    for a in analysis.articles:
+        words[a.id], hits[a.id] = _words_hits(a.text, lex)
     lemmas: dict[str, set[str]] = {k: {h.entry.lemma for h in v} for k, v in hits.items()}
+    for aid, (w, lem) in ((ctx or {}).get("loaded_sets") or {}).items():
+        if aid not in words:
+            words[aid], lemmas[aid] = set(w), set(lem)
     peers = _story_of(analysis)
     copies = {(r["a"], r["b"]) for r in analysis.reuse} | {(r["b"], r["a"]) for r in analysis.reuse}
     contrast = contrast_pairs(analysis, lex)

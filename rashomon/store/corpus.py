@@ -242,21 +242,91 @@ def loaded_parse(con, ids: Sequence[str]) -> dict:
     return {"loaded_pos": pos, "loaded_ext": ext}
 
 
+SECTIONS_BUDGET = 3000  # articles one batch of stories loads in full for their sections
+SETS_CHUNK = 500  # articles read at a time to compute their story_keys
+
+
+class _Member:
+    """What ``compare.compared_articles`` reads of a story's article: no text."""
+
+    __slots__ = ("id", "outlet", "published")
+
+    def __init__(self, aid: str, outlet: str | None, published: str | None):
+        self.id, self.outlet, self.published = aid, outlet, published
+
+
+def story_sets(con, ids: Sequence[str]) -> dict[str, tuple[set[str], set[str], set[str]]]:
+    """``framing.story_keys`` of stored articles (table ``loaded_keys``; the missing rows are
+    computed from the articles' texts, a chunk at a time, and kept). The rows are keyed by the
+    lexicon's fingerprint: another lexicon empties the table."""
+    from ..framing import lexicon
+    from ..framing.loaded import story_keys
+
+    lex = lexicon()
+    row = con.execute("SELECT value FROM meta WHERE key = 'loaded_keys_lexicon'").fetchone()
+    if row is None or row[0] != lex.fingerprint:
+        con.execute("DELETE FROM loaded_keys")
+        con.execute("INSERT OR REPLACE INTO meta VALUES ('loaded_keys_lexicon', ?)", [lex.fingerprint])
+    out: dict[str, tuple[set[str], set[str], set[str]]] = {}
+    for aid, w, lem, r in con.execute("SELECT article, words, lemmas, reads FROM loaded_keys "
+                                      "WHERE article IN (SELECT unnest($1))", [list(ids)]).fetchall():
+        out[aid] = (set(json.loads(w)), set(json.loads(lem)), set(json.loads(r)))
+    missing = [a for a in dict.fromkeys(ids) if a not in out]
+    for k in range(0, len(missing), SETS_CHUNK):
+        rows = []
+        for aid, text in con.execute("SELECT id, text FROM articles WHERE id IN (SELECT unnest($1))",
+                                     [missing[k:k + SETS_CHUNK]]).fetchall():
+            out[aid] = story_keys(text, lex)
+            rows.append((aid, *(dumps(sorted(x)) for x in out[aid])))
+        bulk_insert(con, "loaded_keys", ("article", "words", "lemmas", "reads"), rows)
+    return out
+
+
+def _big_story_needs(con, story: dict, pending: set[str], partners: set[str]) -> tuple[list[str], dict]:
+    """For a story over ``MAX_COMPARED`` articles: sets its ``compared`` (chosen over all its
+    articles from their outlets, dates and reuse, as ``compare.plan_compare`` chooses) and returns
+    the articles its sections need in full, with the ``(words, lemmas)`` of the others for the
+    loaded stage's pools. Needed: the compared ones, the new ones and reuse partners of new ones
+    (their evidence changed), those with a dated event mention (the timeline quotes them), and
+    the old ones whose loaded wording can change: those whose ``story_keys`` reads meet a word or
+    lemma a new member brings (the loaded stage's pools change nowhere else)."""
+    from ..compare import compared_articles
+
+    members = list(dict.fromkeys(story["articles"]))
+    meta = {a: (o, p) for a, o, p in con.execute(
+        "SELECT id, outlet, published FROM articles WHERE id IN (SELECT unnest($1))", [members]).fetchall()}
+    reuse = [{"a": a, "b": b, "kind": kind} for a, b, kind in con.execute(
+        "SELECT a, b, json_extract_string(data, '$.kind') FROM reuse "
+        "WHERE a IN (SELECT unnest($1)) AND b IN (SELECT unnest($1))", [members]).fetchall()]
+    story["compared"] = [m.id for m in compared_articles([_Member(a, *meta[a]) for a in members], reuse)]
+    sets = story_sets(con, members)
+    new = [a for a in members if a in pending]
+    brought = set().union(*(sets[a][0] | sets[a][1] for a in new)) if new else set()
+    dated = {a for (a,) in con.execute(
+        "SELECT DISTINCT ea.article FROM event_articles ea JOIN events e ON e.id = ea.event "
+        "WHERE ea.article IN (SELECT unnest($1)) AND coalesce(json_extract_string(e.data, '$.date'), '') <> ''",
+        [members]).fetchall()}
+    need = {a for a in members if a in pending or a in partners or a in dated or sets[a][2] & brought}
+    need |= set(story["compared"])
+    return [a for a in members if a in need], {a: sets[a][:2] for a in members if a not in need}
+
+
 def update_story_sections(con, touched: set[int], pending: Sequence[str],
                           load_articles: Callable[[list[str]], list[Article]],
                           seconds: dict[str, float] | None = None) -> set[int]:
     """Loaded wording and the comparison (``rashomon.framing``, ``rashomon.compare``) for the
     stories whose evidence changed: every story touched by this add or holding a reuse partner
-    of a pending article (story peers and reuse contrasts are what the loaded stage reads). Their
+    of a pending article (story peers and reuse contrasts are what the loaded stage reads). The
+    stories are taken in batches of about ``SECTIONS_BUDGET`` articles, so memory follows the
+    batch, not the corpus. A story of at most ``MAX_COMPARED`` articles is loaded whole; a bigger
+    one only in the articles its sections can change or read (``_big_story_needs``). The loaded
     articles' ``loaded`` and the stories' sections are rewritten; the other articles and stories
-    keep theirs. Sentence embeddings come through the store's cache (``rashomon.store.vectors``);
-    the seconds the model took are added to ``seconds["embed"]``. Returns the keys of those
-    stories."""
-    from ..compare import compare_stage
+    keep theirs, which are what a batch run gives them too. Sentence embeddings come through the
+    store's cache (``rashomon.store.vectors``); the seconds the model took are added to
+    ``seconds["embed"]``. Returns the keys of those stories."""
+    from ..compare import MAX_COMPARED
     from ..compare import embed as embedding
-    from ..framing import loaded_stage
     from ..stories.clusterer import load_weights
-    from .entities import _entities_of
     from .vectors import VectorCache, evict, store_day
 
     partners = {x for row in con.execute(
@@ -265,37 +335,69 @@ def update_story_sections(con, touched: set[int], pending: Sequence[str],
     keys = set(touched) | {k for (k,) in con.execute(
         "SELECT story FROM story_articles WHERE article IN (SELECT unnest($1))", [sorted(partners)]).fetchall()}
     rows = con.execute(STORY_SELECT + " WHERE key IN (SELECT unnest($1)) ORDER BY key", [sorted(keys)]).fetchall()
-    stories = [story_dict(r) for r in rows]
-    core = sorted({a for s in stories for a in s["articles"]} | set(pending))
-    arg = [core]
-    sub = Analysis(articles=load_articles(core), stories=stories)
-    sub.reuse = [json.loads(d) for (d,) in con.execute(
-        "SELECT data FROM reuse WHERE a IN (SELECT unnest($1)) OR b IN (SELECT unnest($1)) ORDER BY lo, hi",
-        arg).fetchall()]
-    sub.quotes = []
-    for d, speaker in con.execute("SELECT q.data, q.speaker FROM quotes q JOIN articles a ON a.id = q.article "
-                                  "WHERE q.article IN (SELECT unnest($1)) ORDER BY a.seq, q.pos", arg).fetchall():
-        sub.quotes.append({**json.loads(d), "speaker": speaker})
-    sub.times = [json.loads(d) for (d,) in con.execute(
-        "SELECT t.data FROM times t JOIN articles a ON a.id = t.article WHERE t.article IN (SELECT unnest($1)) "
-        "ORDER BY a.seq, t.pos", arg).fetchall()]
-    sub.entities = _entities_of(con, core)
-    sub.events = [json.loads(d) for (d,) in con.execute(
-        "SELECT data FROM events WHERE id IN (SELECT event FROM event_articles WHERE article IN (SELECT unnest($1))) "
-        "ORDER BY pos", arg).fetchall()]
-    loaded_stage(sub, loaded_parse(con, core))
+    # demonyms store-wide, as a batch run sees every entity: the framing table reads them
+    norp = [{"id": i, "type": "NORP", "name": n, "mentions": []} for i, n in con.execute(
+        "SELECT id, json_extract_string(data, '$.name') FROM entities "
+        "WHERE json_extract_string(data, '$.type') = 'NORP'").fetchall()]
     day = store_day(con)
     cache = VectorCache(con, embedding.embed, day)
-    compare_stage(sub, {"embed": cache})
+    pend, batch, size = set(pending), [], 0
+    for row in rows:
+        story = story_dict(row)
+        if len(story["articles"]) > MAX_COMPARED:
+            need, sets = _big_story_needs(con, story, pend, partners)
+        else:
+            story.pop("compared", None)
+            need, sets = list(story["articles"]), {}
+        if batch and size + len(need) > SECTIONS_BUDGET:
+            _sections_batch(con, batch, load_articles, cache, norp)
+            batch, size = [], 0
+        batch.append((row[0], story, need, sets))
+        size += len(need)
+    if batch:
+        _sections_batch(con, batch, load_articles, cache, norp)
     evict(con, day, load_weights()["max_gap_days"])
     if seconds is not None:
         seconds["embed"] = seconds.get("embed", 0.0) + cache.model_seconds
+    return {r[0] for r in rows}
+
+
+def _sections_batch(con, batch: list[tuple[int, dict, list[str], dict]], load_articles, cache,
+                    norp: list[dict]) -> None:
+    """Loaded wording and sections of one batch of stories: ``(key, story, articles needed in
+    full, (words, lemmas) of the story's other articles)`` each."""
+    from ..compare import compare_stage
+    from ..framing import loaded_stage
+    from .entities import _entities_of
+
+    stories = [st for _k, st, _n, _s in batch]
+    core = sorted({a for _k, _st, need, _s in batch for a in need})
+    # entities, quotes and times are read by the comparison and the framing table, which read
+    # the compared articles (all of a story within MAX_COMPARED)
+    read = sorted({a for st in stories for a in st.get("compared", st["articles"])})
+    sub = Analysis(articles=load_articles(core), stories=stories)
+    sub.reuse = [json.loads(d) for (d,) in con.execute(
+        "SELECT data FROM reuse WHERE a IN (SELECT unnest($1)) OR b IN (SELECT unnest($1)) ORDER BY lo, hi",
+        [core]).fetchall()]
+    sub.quotes = []
+    for d, speaker in con.execute("SELECT q.data, q.speaker FROM quotes q JOIN articles a ON a.id = q.article "
+                                  "WHERE q.article IN (SELECT unnest($1)) ORDER BY a.seq, q.pos", [read]).fetchall():
+        sub.quotes.append({**json.loads(d), "speaker": speaker})
+    sub.times = [json.loads(d) for (d,) in con.execute(
+        "SELECT t.data FROM times t JOIN articles a ON a.id = t.article WHERE t.article IN (SELECT unnest($1)) "
+        "ORDER BY a.seq, t.pos", [read]).fetchall()]
+    sub.entities = _entities_of(con, read) + norp
+    sub.events = [json.loads(d) for (d,) in con.execute(
+        "SELECT data FROM events WHERE id IN (SELECT event FROM event_articles WHERE article IN (SELECT unnest($1))) "
+        "ORDER BY pos", [core]).fetchall()]
+    loaded_stage(sub, {**loaded_parse(con, core),
+                       "loaded_sets": {a: s for _k, _st, _n, sets in batch for a, s in sets.items()}})
+    compare_stage(sub, {"embed": cache, "some_members": True})
     con.execute("CREATE OR REPLACE TEMP TABLE new_loaded AS SELECT unnest($1) AS id, unnest($2) AS loaded",
                 [[a.id for a in sub.articles], [dumps([x.to_json() for x in a.loaded]) for a in sub.articles]])
     con.execute("UPDATE articles SET loaded = n.loaded FROM new_loaded n WHERE articles.id = n.id")
     con.execute("DROP TABLE new_loaded")
     con.execute("CREATE OR REPLACE TEMP TABLE new_sections AS SELECT unnest($1) AS key, unnest($2) AS sections",
-                [[r[0] for r in rows], [dumps(_sections(st)) for st in sub.stories]])
+                [[k for k, *_ in batch], [dumps(_sections(st)) for st in stories]])
     con.execute("UPDATE stories SET sections = n.sections FROM new_sections n WHERE stories.key = n.key")
     con.execute("DROP TABLE new_sections")
-    return {r[0] for r in rows}

@@ -110,6 +110,11 @@ MIGRATIONS: list[tuple[int, list]] = [  # SQL strings, or functions of the conne
     (10, ["CREATE TABLE story_index (term VARCHAR NOT NULL, key INTEGER NOT NULL)",
           "CREATE INDEX story_index_term ON story_index (term)",
           "CREATE INDEX story_index_key ON story_index (key)", _fill_story_index]),
+    # each article's story_keys (rashomon.framing.loaded): the words and lemmas it gives its
+    # story's loaded-wording pools and those its own marking reads (JSON lists), so an add
+    # re-marks only the articles of a big story whose marking can change; filled as needed
+    (11, ["CREATE TABLE loaded_keys (article VARCHAR PRIMARY KEY, words VARCHAR NOT NULL, "
+          "lemmas VARCHAR NOT NULL, reads VARCHAR NOT NULL)"]),
 ]
 
 LATEST = MIGRATIONS[-1][0]
