@@ -115,46 +115,21 @@ def _checked_limit(limit: str) -> str:
     return limit.strip()
 
 
-def _cited(x, out: set[str]) -> set[str]:
-    """Every article a story's section cites (the values of its "article" keys)."""
-    if isinstance(x, dict):
-        for k, v in x.items():
-            if k == "article" and isinstance(v, str):
-                out.add(v)
-            else:
-                _cited(v, out)
-    elif isinstance(x, list):
-        for v in x:
-            _cited(v, out)
-    return out
-
-
-def report_articles(story: dict) -> list[str]:
-    """The articles of ``story`` the report loads: all of them, or for a story compared on some
-    (over ``compare.MAX_COMPARED`` articles) those and the ones its summary, facts and conflicts
-    cite; the story page lists the others by id (analysis.json and the store hold them)."""
-    if "compared" not in story:
-        return list(story["articles"])
-    keep = set(story["compared"])
-    for key in ("summary", "facts", "conflicts"):
-        _cited(story.get(key), keep)
-    return [a for a in story["articles"] if a in keep]
-
-
 def report_part(store, n_stories: int, max_articles: int = REPORT_ARTICLES) -> Analysis:
     """The part of the store that the HTML report shows: the ``n_stories`` largest stories, fewer
-    when their articles (``report_articles``) would pass ``max_articles`` (the largest is always
+    when their articles (``compare.focus_articles``) would pass ``max_articles`` (the largest is always
     shown), with those articles; the entities, quotes, times and events of those articles
     (entities and events with only their mentions there); the reuse pairs between them; the
     storylines made of those stories only; every rejection. ``stats["report_scope"]`` says what
     it leaves out."""
+    from .compare import focus_articles
     from .store.entities import _entities_of
     from .store.stream import EVENT_ORDER
 
     stream = store.stream()
     stories, ids = [], []
     for s in stream.stories:
-        mine = report_articles(s)
+        mine = focus_articles(s)
         if len(stories) >= n_stories or (stories and len(ids) + len(mine) > max_articles):
             break
         stories.append(s)

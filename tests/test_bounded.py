@@ -101,14 +101,14 @@ def test_report_part_stops_at_its_article_budget_but_shows_the_largest_story(one
 
 
 def test_report_loads_of_a_big_story_its_compared_and_cited_articles():
-    from rashomon.bounded import report_articles
+    from rashomon.compare import focus_articles
 
     story = {"articles": ["a", "b", "c", "d", "e"], "compared": ["a", "b"],
              "summary": [{"text": "x", "sources": [{"article": "d", "start": 0, "end": 1}]}],
              "facts": [], "conflicts": [], "timeline": [{"sources": [{"article": "e", "start": 0, "end": 1}]}]}
-    assert report_articles(story) == ["a", "b", "d"]  # the timeline's texts are in its entries
+    assert focus_articles(story) == ["a", "b", "d"]  # the timeline's texts are in its entries
     del story["compared"]
-    assert report_articles(story) == ["a", "b", "c", "d", "e"]
+    assert focus_articles(story) == ["a", "b", "c", "d", "e"]
 
 
 def test_cli_slice_writes_the_store_and_the_report(corpus, tmp_path, capsys):

@@ -634,3 +634,24 @@ def test_store_big_story_reloads_only_what_can_change(tmp_path, monkeypatch, sma
     assert before["fx-d"] == ["slammed"]
     assert {a["id"]: a["loaded"] for a in part["articles"]}["fx-d"] == []  # now the story's wording
     assert part["articles"] == full["articles"] and part["stories"] == full["stories"]
+
+
+def test_store_page_of_a_big_story_holds_the_quotes_and_reuse_of_its_focus(corpus, tmp_path, small_bound):
+    from rashomon.compare import focus_articles
+
+    with open_store(tmp_path / "focus.duckdb") as s:
+        s.add(corpus)
+        pages = _pages(s)
+        quoted = {a for (a,) in s.con.execute("SELECT DISTINCT article FROM quotes").fetchall()}
+    big = [p for p in pages.values() if "compared" in p["story"]]
+    assert big
+    left_out = 0
+    for p in big:
+        focus = focus_articles(p["story"])
+        assert p["focus"] == focus and len(focus) < len(p["story"]["articles"])
+        assert [a["id"] for a in p["articles"]] == p["story"]["articles"]  # every article is listed
+        assert {q["article"] for q in p["quotes"]} == quoted & set(focus)
+        assert all(r["a"] in focus and r["b"] in focus for r in p["reuse"])
+        left_out += len(quoted & (set(p["story"]["articles"]) - set(focus)))
+    assert left_out, "no quoted article outside a focus: the test does not reach the bound"
+    assert all("focus" not in p for p in pages.values() if "compared" not in p["story"])

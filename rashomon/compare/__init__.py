@@ -15,8 +15,9 @@ reports, most of them copies) is compared on ``MAX_COMPARED`` of them, chosen to
 independent source (``compared_articles``: each outlet and its copies in turn, earliest report
 first), so the cost of a story stays bounded however many articles it gathers: aligning claims
 is quadratic in the story's articles. Its ``compared`` field lists them; facts, conflicts and
-summary are over those (``reported_by`` and ``omitted_by`` name compared articles only), the
-timeline over all the story's articles.
+summary are over those (``reported_by`` and ``omitted_by`` name compared articles only), and so
+is its framing table (``framing.framing_stage``); the timeline is over all the story's articles.
+Views show such a story's compared and cited articles in full (``focus_articles``).
 """
 from __future__ import annotations
 
@@ -31,7 +32,7 @@ from .sentences import Claim, claims_of
 from .summary import source_names, summarize
 from .timeline import timeline
 
-__all__ = ["compare_stage", "compare_story", "plan_compare"]
+__all__ = ["compare_stage", "compare_story", "focus_articles", "plan_compare"]
 
 
 def _by_article(items: list[dict]) -> dict[str, list[dict]]:
@@ -135,6 +136,32 @@ def compared_articles(articles: list[Article], reuse: list[dict], limit: int | N
                 chosen.append(q[depth])
         depth += 1
     return sorted(chosen, key=lambda a: pos[a.id])
+
+
+def _cited(x, out: set[str]) -> set[str]:
+    """Every article a story's section cites (the values of its "article" keys)."""
+    if isinstance(x, dict):
+        for k, v in x.items():
+            if k == "article" and isinstance(v, str):
+                out.add(v)
+            else:
+                _cited(v, out)
+    elif isinstance(x, list):
+        for v in x:
+            _cited(v, out)
+    return out
+
+
+def focus_articles(story: dict) -> list[str]:
+    """The articles a view of ``story`` shows in full (the HTML report, the store's story page):
+    all of them, or for a story compared on some (over ``MAX_COMPARED`` articles) those and the
+    ones its summary, facts and conflicts cite. In story order."""
+    if "compared" not in story:
+        return list(story["articles"])
+    keep = set(story["compared"])
+    for key in ("summary", "facts", "conflicts"):
+        _cited(story.get(key), keep)
+    return [a for a in story["articles"] if a in keep]
 
 
 def compare_story(story: dict, articles: list[Article], claims_by: dict[str, list[Claim]],
