@@ -257,16 +257,12 @@ class _Member:
 
 def story_sets(con, ids: Sequence[str]) -> dict[str, tuple[set[str], set[str], set[str]]]:
     """``framing.story_keys`` of stored articles (table ``loaded_keys``; the missing rows are
-    computed from the articles' texts, a chunk at a time, and kept). The rows are keyed by the
-    lexicon's fingerprint: another lexicon empties the table."""
+    computed from the articles' texts, a chunk at a time, and kept; ``_check_lexicon`` empties
+    the table when the lexicon changed)."""
     from ..framing import lexicon
     from ..framing.loaded import story_keys
 
     lex = lexicon()
-    row = con.execute("SELECT value FROM meta WHERE key = 'loaded_keys_lexicon'").fetchone()
-    if row is None or row[0] != lex.fingerprint:
-        con.execute("DELETE FROM loaded_keys")
-        con.execute("INSERT OR REPLACE INTO meta VALUES ('loaded_keys_lexicon', ?)", [lex.fingerprint])
     out: dict[str, tuple[set[str], set[str], set[str]]] = {}
     for aid, w, lem, r in con.execute("SELECT article, words, lemmas, reads FROM loaded_keys "
                                       "WHERE article IN (SELECT unnest($1))", [list(ids)]).fetchall():
@@ -280,6 +276,17 @@ def story_sets(con, ids: Sequence[str]) -> dict[str, tuple[set[str], set[str], s
             rows.append((aid, *(dumps(sorted(x)) for x in out[aid])))
         bulk_insert(con, "loaded_keys", ("article", "words", "lemmas", "reads"), rows)
     return out
+
+
+def _check_lexicon(con) -> None:
+    """Empty ``loaded_keys`` when it was computed with another lexicon than this one."""
+    from ..framing import lexicon
+
+    fp = lexicon().fingerprint
+    row = con.execute("SELECT value FROM meta WHERE key = 'loaded_keys_lexicon'").fetchone()
+    if row is None or row[0] != fp:
+        con.execute("DELETE FROM loaded_keys")
+        con.execute("INSERT OR REPLACE INTO meta VALUES ('loaded_keys_lexicon', ?)", [fp])
 
 
 def _big_story_needs(con, story: dict, pending: set[str], partners: set[str]) -> tuple[list[str], dict]:
@@ -341,6 +348,7 @@ def update_story_sections(con, touched: set[int], pending: Sequence[str],
         "WHERE json_extract_string(data, '$.type') = 'NORP'").fetchall()]
     day = store_day(con)
     cache = VectorCache(con, embedding.embed, day)
+    _check_lexicon(con)  # once per add, before any story reads loaded_keys
     pend, batch, size = set(pending), [], 0
     for row in rows:
         story = story_dict(row)
