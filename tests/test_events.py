@@ -258,3 +258,38 @@ def test_events_undated_announcement_joins_only_the_one_ceasefire_of_its_days(nl
     cease = [e for e in merge_events(*corpus(nlp, two)) if e["type"] in ("CEASEFIRE", "AGREE")]
     assert not any("a3" in {m["article"] for m in e["mentions"]} and len(e["mentions"]) > 1 for e in cease), \
         [(e["date"], [m["article"] for m in e["mentions"]]) for e in cease]
+
+
+def test_events_merge_of_compact_mentions_and_small_pair_chunks_is_the_same(nlp, monkeypatch):
+    # the store re-merges stored mentions ``compact`` (only what the merge reads) and gathers
+    # candidate pairs in chunks; neither may change the events
+    from rashomon.events import merge as M
+
+    texts = {
+        "a1": "Northern Front fighters shelled the Orlin market on Tuesday, killing three civilians. "
+              "The army did not attack Orlin.",
+        "a2": "Three civilians died on Tuesday when the Northern Front fired mortars at the market in Orlin.",
+        "a3": "Northern Front fighters shelled the Velmar garrison on Friday, killing nine soldiers.",
+        "a4": "Northern Front commanders agreed on Saturday to suspend attacks on the Velmar garrison.",
+        "a5": "\u201cThe fighters have offered a conditional truce,\u201d a Northern Front spokesman said.",
+    }
+    allm, ents = corpus(nlp, texts)
+    want = merge_events(allm, ents)
+    assert len(want) >= 3
+    names: dict = {}
+    # a store written before extraction kept the wording of announcements only
+    old = [dict(m, words=m["words"] or ["orlin", "market", "civilian", "fighter", "shell"]) for m in allm]
+    small = [c for c in (M.compact(m, names) for m in old) if c is not None]
+    assert len(small) < len(allm)  # the negated attack is left out at once
+    assert all("words" not in c and "time" not in c for c in small if c["type"] in ("ATTACK", "KILL"))
+    assert any(c.get("words") for c in small if M.lexicon().fam(c["type"]) in M.ANNOUNCED)
+    assert merge_events(small, ents) == want
+    monkeypatch.setattr(M, "PAIRS_CHUNK", 1)
+    assert merge_events(allm, ents) == want
+
+
+def test_events_only_announcements_keep_their_sentence_words(nlp):
+    _, evs, _ = events_of(nlp, "Rebels shelled the Orlin market on Tuesday. "
+                               "The Northern Front agreed on Sunday to suspend attacks on the Velmar garrison.")
+    words = {m["type"]: m["words"] for m in evs}
+    assert not words["ATTACK"] and words["CEASEFIRE"], words

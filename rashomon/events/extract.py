@@ -42,6 +42,7 @@ from importlib import resources
 
 from .casualties import Count, add, conjuncts, count_np
 from .lexicon import lexicon
+from .merge import ANNOUNCED
 
 __all__ = ["find_events", "triggers_of"]
 
@@ -617,7 +618,8 @@ def find_events(article, doc, times=None, mentions=None) -> list[dict]:
                  "time": {"start": tm["start"], "end": tm["end"], "text": tm["text"]} if tm else None,
                  "reported": _reported(root, quotes), "irrealis": _irrealis(root, typ), "negated": _negated(root),
                  "published": published,
-                 "words": _words(doc, ps, pe, gtoks),
+                 # only announcements are matched by wording (``merge._word_overlap``)
+                 "words": _words(doc, ps, pe, gtoks) if lexicon().fam(typ) in ANNOUNCED else [],
                  "parts": [{"start": p.idx, "end": p.idx + len(p.text), "trigger": p.text} for p in ptoks],
                  "heads": _heads(actors + targets, [root, *ptoks])}
             m.update((killed or Count(None)).to_json("killed"))

@@ -217,14 +217,17 @@ def update_speakers(con, pending: Sequence[str], entities: list[dict]) -> None:
 
 def _raw_mentions(con, wanted: dict[str, set[tuple[int, int]]] | None, articles: Sequence[str]) -> list[dict]:
     """The event mentions (``find_events`` dicts) of ``articles`` in arrival order; of an article
-    in ``wanted``, only those whose (start, end) it lists."""
+    in ``wanted``, only those whose (start, end) it lists, ``compact`` as the merge reads them."""
+    from ..events.merge import compact
+
     out = []
+    names: dict[str, str] = {}
     for aid, d in con.execute("SELECT e.article, e.data FROM event_mentions e JOIN articles a ON a.id = e.article "
                               "WHERE e.article IN (SELECT unnest($1)) ORDER BY a.seq", [list(articles)]).fetchall():
         ms = json.loads(d)
         if wanted is not None and aid in wanted:
             ms = [m for m in ms if (m["start"], m["end"]) in wanted[aid]]
-        out.extend(ms)
+        out.extend(c for c in (compact(m, names) for m in ms) if c is not None)
     return out
 
 
