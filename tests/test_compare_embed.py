@@ -95,6 +95,30 @@ def test_compare_embed_bfloat16_agrees_with_float32():
     assert np.abs(ref @ ref.T - fast @ fast.T).max() < 0.01
 
 
+def test_compare_embed_bfloat16_is_native_with_amx_or_avx512_bf16(monkeypatch):
+    import torch
+
+    from rashomon.compare import embed as module
+
+    def probes(amx, avx):
+        monkeypatch.setattr(torch.cpu, "_is_amx_tile_supported", amx, raising=False)
+        monkeypatch.setattr(torch.cpu, "_is_avx512_bf16_supported", avx, raising=False)
+
+    def broken():
+        raise RuntimeError("cpuinfo failed")
+
+    probes(lambda: False, lambda: False)
+    assert module.native_bfloat16() is False
+    probes(lambda: True, lambda: False)
+    assert module.native_bfloat16() is True
+    probes(lambda: False, lambda: True)  # AMD Zen 4: no AMX, bfloat16 dot products
+    assert module.native_bfloat16() is True
+    probes(broken, lambda: True)
+    assert module.native_bfloat16() is True
+    probes(broken, lambda: False)
+    assert module.native_bfloat16() is False
+
+
 def test_compare_embed_precision_follows_the_cpu_unless_forced(monkeypatch):
     from rashomon.compare import embed as module
     from rashomon.errors import RashomonError
