@@ -11,9 +11,8 @@ for embeddings within cosine 0.9999 of float32 ones (benchmarks/bench_embed.py m
 with AMX tiles (Intel Sapphire Rapids and later) about 3x the sentences per CPU-second of
 float32; with AVX512-BF16 dot products alone (AMD Zen 4, Intel Cooper Lake) about 1.9x (250
 against 132 sentences/s on two threads of an AMD EPYC). Elsewhere bfloat16 is emulated and
-barely faster, so the model stays in float32. Either way the
-vectors are returned in float32, renormalised. ``RASHOMON_EMBED_DTYPE=float32`` (or
-``bfloat16``) forces one.
+barely faster, so the model stays in float32. Either way the vectors are returned in float32,
+renormalised. ``RASHOMON_EMBED_DTYPE=float32`` (or ``bfloat16``) forces one.
 """
 from __future__ import annotations
 
@@ -50,7 +49,7 @@ def native_bfloat16() -> bool:
         try:
             if probe is not None and probe():
                 return True
-        except RuntimeError:  # pragma: no cover - cpuinfo could not read the CPU
+        except RuntimeError:  # cpuinfo could not read the CPU: ask the next probe
             continue
     return False
 
