@@ -85,6 +85,34 @@ def test_compare_embed_runs_few_input_shapes_and_agrees_with_encode(monkeypatch)
     assert np.einsum("ij,ij->i", vecs, ref).min() > 0.9999
 
 
+def test_compare_embed_batches_texts_of_like_token_length(monkeypatch):
+    """Batches are made by token count, not characters: a long text of few tokens does not run
+    in the batch of the many-token texts, padded to their length."""
+    import torch
+
+    from rashomon.compare import embed as module
+
+    m = module.model("float32")
+    few = [" ".join(["government"] * 12)] * 6  # 131 characters, 14 tokens
+    letters = "abcdefghijklmnopqrstuvwxyzabcdefghijklmn"
+    many = [" ".join(letters[k % 26:] + letters[:k % 26]) for k in range(64)]  # 79 characters, 42 tokens
+    assert all(len(f) > len(x) for f in few for x in many)
+    assert all(len(m.tokenizer(f)["input_ids"]) < 20 < len(m.tokenizer(x)["input_ids"]) for f in few for x in many)
+    shapes = []
+    real = torch.nn.Sequential.forward
+
+    def spy(self, features, *a, **kw):
+        shapes.append(tuple(features["input_ids"].shape))
+        return real(self, features, *a, **kw)
+
+    monkeypatch.setattr(type(m), "forward", spy)
+    vecs = module.embed(few + many, "float32")
+    monkeypatch.undo()
+    assert shapes == [(64, 64), (8, module.PAD_MULTIPLE)]  # the 6 short ones alone, padded to 32
+    alone = module.embed(few[:1] + many[:1], "float32")
+    assert float(vecs[0] @ alone[0]) > 0.9999 and float(vecs[6] @ alone[1]) > 0.9999
+
+
 def test_compare_embed_bfloat16_agrees_with_float32():
     from rashomon.compare.embed import embed
 

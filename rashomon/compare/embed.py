@@ -132,9 +132,11 @@ def _batch_size(n: int) -> int:
 def embed(texts: list[str], dtype: str | None = None):
     """Unit-length embeddings of ``texts`` as a float32 numpy array (one row per text).
 
-    The texts run longest first in batches of ``BATCH_SIZE`` (as sentence-transformers'
-    ``encode`` does), but each batch's shape is taken from a small set: its token length padded
-    to a multiple of ``PAD_MULTIPLE`` and its rows to ``_batch_size``. oneDNN's bfloat16 kernels
+    The texts run longest first in batches of ``BATCH_SIZE``, ordered by their number of tokens
+    (``encode`` orders them by characters, which puts texts of quite different token lengths in
+    one batch: on the eval sets' claims the model ran 1.83 times the real tokens in padding and
+    all, 1.50 ordered by tokens), and each batch's shape is taken from a small set: its token
+    length padded to a multiple of ``PAD_MULTIPLE`` and its rows to ``_batch_size``. oneDNN's bfloat16 kernels
     keep memory for every input shape they have seen: with ``encode``'s exact shapes (any length
     up to 256 tokens, any number of rows in a last batch) a long run's resident memory grew by
     about 110 MB per thousand articles and never came back; with these, it stays flat (measured
@@ -145,7 +147,9 @@ def embed(texts: list[str], dtype: str | None = None):
     if not texts:
         return np.zeros((0, 384), dtype="float32")
     m = model(dtype)
-    order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+    with _ENCODE:
+        tokens = [len(x) for x in m.tokenizer(texts, truncation=True, max_length=m.max_seq_length)["input_ids"]]
+    order = sorted(range(len(texts)), key=lambda i: -tokens[i])  # stable: ties keep input order
     dim = getattr(m, "get_embedding_dimension", None) or m.get_sentence_embedding_dimension
     out = np.zeros((len(texts), dim() or 384), dtype="float32")
     with _ENCODE, torch.inference_mode():
