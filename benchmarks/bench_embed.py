@@ -11,8 +11,9 @@ percentile, min). The load average is printed at the start and after each round.
     python benchmarks/bench_embed.py --variants all --rounds 3        # + ONNX Runtime, OpenVINO
     python benchmarks/bench_embed.py --variants torch-bf16-t1,torch-fp32-t1 --limit 2000
 
-Variants: torch-{fp32,bf16}-t{1,2}[-bsN] (sentence-transformers, N = batch size, default 64;
-fp32-t2 is what embed.py did before), torch-int8-t2 (torch dynamic int8 quantization of the
+Variants: torch-{fp32,bf16}-t{1,2}[-bsN][-padM] (embed.py's ``embed``, N = batch size, default 64,
+M = the multiple token lengths are padded to, default embed.py's ``PAD_MULTIPLE``;
+embed.py runs bf16 where the CPU multiplies bfloat16 natively, else fp32), torch-int8-t2 (torch dynamic int8 quantization of the
 Linear layers), and, if onnxruntime / openvino are installed, ort-{fp32,int8}-t{1,2} and
 ov-{f32,bf16}-t{1,2} on an ONNX export made once into a temporary folder (ort-int8 is
 onnxruntime's quantize_dynamic, per channel, of the MatMuls). Those two are no dependencies of
@@ -21,7 +22,6 @@ rashomon: ``python3 -m pip install onnxruntime onnx openvino`` to run them.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import tempfile
@@ -50,14 +50,15 @@ def claim_texts(paths: list[str], limit: int) -> list[str]:
     return texts[:limit]
 
 
-def parse(name: str) -> tuple[str, str, int, int]:
-    """``torch-bf16-t1-bs32`` -> ("torch", "bf16", 1, 32)."""
+def parse(name: str) -> tuple[str, str, int, int, int | None]:
+    """``torch-bf16-t1-bs32-pad16`` -> ("torch", "bf16", 1, 32, 16); batch size 64 and the
+    module's ``PAD_MULTIPLE`` (None) unless given."""
     parts = name.split("-")
-    bs = int(parts[3][2:]) if len(parts) > 3 else 64
-    return parts[0], parts[1], int(parts[2][1:]), bs
+    opts = {p.rstrip("0123456789"): int(p[len(p.rstrip("0123456789")):]) for p in parts[3:]}
+    return parts[0], parts[1], int(parts[2][1:]), opts.get("bs", 64), opts.get("pad")
 
 
-def torch_variant(prec: str, threads: int, bs: int):
+def torch_variant(prec: str, threads: int, bs: int, pad: int | None = None):
     import torch
 
     from rashomon.compare import embed as module
@@ -78,11 +79,12 @@ def torch_variant(prec: str, threads: int, bs: int):
         dtype = {"fp32": "float32", "bf16": "bfloat16"}[prec]
 
         def run(texts):
-            module.BATCH_SIZE, before = bs, module.BATCH_SIZE
+            before = module.BATCH_SIZE, module.PAD_MULTIPLE
+            module.BATCH_SIZE, module.PAD_MULTIPLE = bs, pad or module.PAD_MULTIPLE
             try:
                 return embed(texts, dtype)
             finally:
-                module.BATCH_SIZE = before
+                module.BATCH_SIZE, module.PAD_MULTIPLE = before
 
     def f(texts):
         before = torch.get_num_threads()
@@ -210,9 +212,9 @@ def main() -> None:
     exported = Exported()
     variants = {}
     for name in names:
-        kind, prec, threads, bs = parse(name)
+        kind, prec, threads, bs, pad = parse(name)
         try:
-            variants[name] = (torch_variant(prec, threads, bs) if kind == "torch"
+            variants[name] = (torch_variant(prec, threads, bs, pad) if kind == "torch"
                               else graph_variant(kind, prec, threads, bs, exported))
         except ImportError as exc:
             print(f"{name}: skipped ({exc})")
