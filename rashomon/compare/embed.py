@@ -120,7 +120,7 @@ def prefetch() -> threading.Thread:
     return t
 
 
-PAD_MULTIPLE = 32  # sequence lengths padded up to a multiple of this
+PAD_MULTIPLE = 16  # sequence lengths padded up to a multiple of this
 
 
 def _batch_size(n: int) -> int:
@@ -134,13 +134,16 @@ def embed(texts: list[str], dtype: str | None = None):
 
     The texts run longest first in batches of ``BATCH_SIZE``, ordered by their number of tokens
     (``encode`` orders them by characters, which puts texts of quite different token lengths in
-    one batch: on the eval sets' claims the model ran 1.83 times the real tokens in padding and
-    all, 1.50 ordered by tokens), and each batch's shape is taken from a small set: its token
-    length padded to a multiple of ``PAD_MULTIPLE`` and its rows to ``_batch_size``. oneDNN's bfloat16 kernels
-    keep memory for every input shape they have seen: with ``encode``'s exact shapes (any length
-    up to 256 tokens, any number of rows in a last batch) a long run's resident memory grew by
-    about 110 MB per thousand articles and never came back; with these, it stays flat (measured
-    on this machine, same speed; embeddings within cosine 0.9999 of ``encode``'s)."""
+    one batch), and each batch's shape is taken from a small set: its token length padded to a
+    multiple of ``PAD_MULTIPLE`` and its rows to ``_batch_size``. On the eval sets' 6,766 claims
+    the model ran 1.83 times their real tokens ordered by characters with multiples of 32, 1.50
+    ordered by tokens, 1.27 with multiples of 16 (``benchmarks/bench_embed.py``: 228, 287 and 331
+    sentences/s). oneDNN's bfloat16 kernels keep memory for every input shape they have seen:
+    with ``encode``'s exact shapes (any length up to 256 tokens, any number of rows in a last
+    batch) a long run's resident memory grew by about 110 MB per thousand articles and never came
+    back; with these it stays flat (56,000 claims in chunks of random size: +5 MB between the
+    24,000th and the last, with multiples of 16 as with 32; embeddings within cosine 0.9999 of
+    ``encode``'s)."""
     import numpy as np
     import torch
 
