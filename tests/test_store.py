@@ -129,6 +129,47 @@ def test_store_interrupted_corpus_step_is_completed_by_next_add(corpus, tmp_path
         assert s.analysis().to_json() == full_store[2]
 
 
+def test_store_duckdb_failure_in_corpus_step_is_a_clear_error(corpus, tmp_path, monkeypatch, full_store):
+    """DuckDB failing in a corpus step (out of memory when committing, even a fatal error that
+    makes the rollback fail too) gives a StoreError naming the file and what to do, not DuckDB's
+    traceback; the pending articles stay pending for the next add."""
+    import duckdb
+
+    path = tmp_path / "oom.duckdb"
+
+    def oom(*a, **k):
+        raise duckdb.OutOfMemoryException("failed to pin block of size 256.0 KiB (243.9 MiB/244.1 MiB used)")
+
+    class RollbackFails:  # the connection after a fatal error: ROLLBACK raises as well
+        def __init__(self, con):
+            self._con = con
+
+        def execute(self, sql, *a):
+            if sql == "ROLLBACK":
+                self._con.execute(sql)
+                raise duckdb.FatalException("database has been invalidated because of a previous fatal error")
+            return self._con.execute(sql, *a)
+
+        def __getattr__(self, name):
+            return getattr(self._con, name)
+
+    with open_store(path) as s:
+        with monkeypatch.context() as m:
+            m.setattr(store_corpus, "update_entities_events", oom)
+            with pytest.raises(StoreError, match=r"oom\.duckdb: the corpus step .*OutOfMemoryException.*memory_limit"):
+                s.add(corpus)
+            real, s.con = s.con, RollbackFails(s.con)
+            try:
+                with pytest.raises(StoreError, match="failed to pin block"):
+                    s.complete()
+            finally:
+                s.con = real
+        c = s.counts()
+        assert c["articles"] == c["pending"] == len(full_store[1].new) and c["entities"] == 0
+        assert s.add(corpus).completed_pending == c["articles"]
+        assert s.analysis().to_json() == full_store[2]
+
+
 def test_store_schema_is_versioned_and_newer_refused(tmp_path):
     path = tmp_path / "v.duckdb"
     with open_store(path) as s:

@@ -411,8 +411,19 @@ class Store:
             con.execute("UPDATE articles SET status = 'done' WHERE status = 'pending'")
             self._maybe_pause("corpus", len(pending))
             con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
+        except BaseException as exc:
+            import duckdb
+
+            try:
+                con.execute("ROLLBACK")
+            except duckdb.Error:  # a fatal error invalidated the database: it keeps what was committed
+                log.debug("rollback after a failed corpus step", exc_info=True)
+            if isinstance(exc, duckdb.Error):  # DuckDB's own failure: out of memory, a full disk
+                raise StoreError(
+                    f"{self.path}: the corpus step over {len(pending)} pending articles failed and was undone "
+                    f"({type(exc).__name__}: {str(exc).splitlines()[0]}); the store keeps everything committed "
+                    "before it, and the next add completes those articles. If DuckDB ran out of memory, "
+                    "raise its limit (SET memory_limit) or add fewer articles at a time") from exc
             raise
         tick("write", t)
         duck = con.execute("SELECT coalesce(sum(memory_usage_bytes), 0) FROM duckdb_memory()").fetchone()[0]
