@@ -59,15 +59,10 @@ def test_compare_embed_returns_float32_unit_rows_in_input_order(dtype):
     assert embed([], dtype).shape == (0, 384)
 
 
-def test_compare_embed_runs_few_input_shapes_and_agrees_with_encode(monkeypatch):
-    """Every batch the model sees has a padded token length and a row count from a small set
-    (oneDNN keeps memory per input shape), and the vectors are sentence-transformers' own."""
+def _shapes_seen(monkeypatch, m, embed, texts):
+    """``embed(texts, "float32")`` and the (rows, tokens) of every batch the model ``m`` ran."""
     import torch
 
-    from rashomon.compare import embed as module
-
-    m = module.model("float32")
-    texts = [" ".join(SENTENCES[: 1 + k % len(SENTENCES)])[: 40 + 13 * k] for k in range(70)]
     shapes = []
     real = torch.nn.Sequential.forward
 
@@ -76,8 +71,19 @@ def test_compare_embed_runs_few_input_shapes_and_agrees_with_encode(monkeypatch)
         return real(self, features, *a, **kw)
 
     monkeypatch.setattr(type(m), "forward", spy)
-    vecs = module.embed(texts, "float32")
+    vecs = embed(texts, "float32")
     monkeypatch.undo()
+    return vecs, shapes
+
+
+def test_compare_embed_runs_few_input_shapes_and_agrees_with_encode(monkeypatch):
+    """Every batch the model sees has a padded token length and a row count from a small set
+    (oneDNN keeps memory per input shape), and the vectors are sentence-transformers' own."""
+    from rashomon.compare import embed as module
+
+    m = module.model("float32")
+    texts = [" ".join(SENTENCES[: 1 + k % len(SENTENCES)])[: 40 + 13 * k] for k in range(70)]
+    vecs, shapes = _shapes_seen(monkeypatch, m, module.embed, texts)
     assert [rows for rows, _ in shapes] == [64, 8]  # 70 texts: a full batch, then 6 run as 8
     assert all(length % module.PAD_MULTIPLE == 0 for _, length in shapes)
     ref = m.encode(texts, convert_to_numpy=True)
@@ -88,8 +94,6 @@ def test_compare_embed_runs_few_input_shapes_and_agrees_with_encode(monkeypatch)
 def test_compare_embed_batches_texts_of_like_token_length(monkeypatch):
     """Batches are made by token count, not characters: a long text of few tokens does not run
     in the batch of the many-token texts, padded to their length."""
-    import torch
-
     from rashomon.compare import embed as module
 
     m = module.model("float32")
@@ -98,16 +102,7 @@ def test_compare_embed_batches_texts_of_like_token_length(monkeypatch):
     many = [" ".join(letters[k % 26:] + letters[:k % 26]) for k in range(64)]  # 79 characters, 42 tokens
     assert all(len(f) > len(x) for f in few for x in many)
     assert all(len(m.tokenizer(f)["input_ids"]) < 20 < len(m.tokenizer(x)["input_ids"]) for f in few for x in many)
-    shapes = []
-    real = torch.nn.Sequential.forward
-
-    def spy(self, features, *a, **kw):
-        shapes.append(tuple(features["input_ids"].shape))
-        return real(self, features, *a, **kw)
-
-    monkeypatch.setattr(type(m), "forward", spy)
-    vecs = module.embed(few + many, "float32")
-    monkeypatch.undo()
+    vecs, shapes = _shapes_seen(monkeypatch, m, module.embed, few + many)
     pad = module.PAD_MULTIPLE
     assert shapes == [(64, -(-42 // pad) * pad), (8, -(-14 // pad) * pad)]  # the 6 short ones alone
     alone = module.embed(few[:1] + many[:1], "float32")
