@@ -112,7 +112,7 @@ class Exported:
             import copy
 
             st = model("float32")  # exported from a copy: tracing leaves the traced model altered
-            bert = copy.deepcopy(st[0].auto_model).eval()  # (its float32 vectors were off, cosine 0.83)
+            bert = copy.deepcopy(st[0].auto_model).eval()  # (then: cosine mean 0.955, min 0.83 to before)
 
             class Hidden(torch.nn.Module):
                 def __init__(self, m):
