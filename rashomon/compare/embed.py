@@ -150,18 +150,16 @@ def embed(texts: list[str], dtype: str | None = None):
     if not texts:
         return np.zeros((0, 384), dtype="float32")
     m = model(dtype)
-    with _ENCODE:
-        tokens = [len(x) for x in m.tokenizer(texts, truncation=True, max_length=m.max_seq_length)["input_ids"]]
-    order = sorted(range(len(texts)), key=lambda i: -tokens[i])  # stable: ties keep input order
     dim = getattr(m, "get_embedding_dimension", None) or m.get_sentence_embedding_dimension
     out = np.zeros((len(texts), dim() or 384), dtype="float32")
     with _ENCODE, torch.inference_mode():
+        enc = m.tokenizer(texts, truncation=True, max_length=m.max_seq_length)  # once, unpadded
+        order = sorted(range(len(texts)), key=lambda i: -len(enc["input_ids"][i]))  # stable on ties
         for s in range(0, len(order), BATCH_SIZE):
             idx = order[s:s + BATCH_SIZE]
-            batch = [texts[i] for i in idx]
-            batch += [batch[-1]] * (_batch_size(len(batch)) - len(batch))
-            features = m.tokenizer(batch, padding=True, truncation=True, max_length=m.max_seq_length,
-                                   pad_to_multiple_of=PAD_MULTIPLE, return_tensors="pt")
+            rows = idx + [idx[-1]] * (_batch_size(len(idx)) - len(idx))
+            features = m.tokenizer.pad({k: [v[i] for i in rows] for k, v in enc.items()},
+                                       pad_to_multiple_of=PAD_MULTIPLE, return_tensors="pt")
             out[idx] = m(dict(features))["sentence_embedding"][:len(idx)].float().numpy()
     release()  # each batch's activations were freed; let the system have the pages back
     norms = np.linalg.norm(out, axis=1, keepdims=True)
