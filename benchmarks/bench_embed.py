@@ -22,6 +22,7 @@ rashomon: ``python3 -m pip install onnxruntime onnx openvino`` to run them.
 from __future__ import annotations
 
 import argparse
+import copy
 import os
 import sys
 import tempfile
@@ -65,8 +66,6 @@ def torch_variant(prec: str, threads: int, bs: int, pad: int | None = None):
     from rashomon.compare.embed import embed, model
 
     if prec == "int8":
-        import copy
-
         warnings.filterwarnings("ignore", category=DeprecationWarning)  # torch.ao's notice
 
         m = copy.deepcopy(model("float32"))
@@ -108,8 +107,6 @@ class Exported:
             import torch
 
             from rashomon.compare.embed import model
-
-            import copy
 
             st = model("float32")  # exported from a copy: tracing leaves the traced model altered
             bert = copy.deepcopy(st[0].auto_model).eval()  # (then: cosine mean 0.955, min 0.83 to before)
