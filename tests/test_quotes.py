@@ -109,6 +109,14 @@ def test_quotes_accused(nlp):
     assert q["cue"] == "accused"
 
 
+def test_quotes_physical_attack_is_no_speech_but_attacking_a_claim_is(nlp):
+    text = ("Gunmen who have attacked the Varnel convoys with mortars withdrew on Monday. "
+            "Councillor Ada Brisk attacked the budget, saying that the cuts would close three libraries.")
+    quotes = run(nlp, text)
+    assert not [q for q in quotes if "mortars" in q["text"]], [q["text"] for q in quotes]
+    assert "Ada Brisk" in containing(quotes, "close three libraries")["speaker_text"]
+
+
 def test_quotes_according_to_person(nlp):
     text = "According to Inspector Hugo Brandt, the fire started in the kitchen after midnight."
     q = containing(run(nlp, text), "fire started in the kitchen")
