@@ -3,6 +3,7 @@
     python benchmarks/bench_e2e.py --n 1000 10000          # one fresh process per size
     python benchmarks/bench_e2e.py --n 100000 --workers 2
     python benchmarks/bench_e2e.py --n 100000 --workers 2 --slice 5000   # through the store
+    python benchmarks/bench_e2e.py --n 100000 --workers 2 --slice 5000 --resume /work/rb100k
 
 For each size a corpus of ~600-word articles is built in /tmp (never committed) by recombining
 real paragraphs: those of our own example corpus and test fixtures and of the evaluation sets'
@@ -17,6 +18,16 @@ processes', summed); prints articles/s, peak RSS, and the seconds of each stage 
 analysis' ``stats`` (the cost curve of each corpus-level stage) and of writing the output, each
 with the main process's peak resident memory once it is done (``STAGE_peak_mb``: which stage
 raised the peak).
+
+``--resume DIR`` runs the ``--slice`` analysis in parts that survive the end of a session (the
+100,000 run takes ~5 hours here): the corpus is built once in DIR and cut into parts of ``--slice``
+articles; each part is one ``rashomon add`` of it to the store DIR/rashomon.duckdb (the corpus
+step that ``--slice`` runs every N articles, here at the end of each part), in a new process,
+sampled for peak RSS like a whole run. Each finished part is logged in DIR/parts.jsonl; run the
+same command again and it goes on with the next part; once all are in, analysis.json and the
+report are written from the store (as ``analyze --slice`` ends) and the totals printed: seconds
+and articles/s over the parts that ran whole in one go (a part cut off and resumed has lost its
+first seconds and is left out of the rate), and the peak RSS of every part and of the writing.
 
 ``--lsh N`` shows where reuse detection's memory goes: on the compact reuse features of the first
 N articles of the corpus, the peak memory (tracemalloc) of its LSH route as it is (datasketch's
@@ -148,17 +159,116 @@ def child(corpus: str, out: str, workers: int, slice_size: int = 0) -> None:
     Path(out, "stats.json").write_text(json.dumps(analysis.stats), encoding="utf-8")
 
 
-def run(corpus: Path | str, out: Path | str, workers: int | None, slice_size: int = 0) -> tuple[float, float]:
-    """Analyse the corpus (files joined by ``os.pathsep``) in a new process; returns (seconds, peak RSS in MB of it and its
-    worker processes)."""
+def child_add(part: str, out: str, workers: int, slice_size: int) -> None:
+    """One part of a ``--resume`` run: ``rashomon add`` of ``part`` to the store in ``out`` (as
+    ``analyze_bounded`` adds, with its memory limit); its figures to ``OUT/part-stats.json``.
+    ``part`` "-": write analysis.json and the report from the store instead."""
+    from rashomon.bounded import BATCH, DB_NAME, MADE_BY, MEMORY_LIMIT, REPORT_STORIES, report_part
+    from rashomon.memory import peak_mb, release
+    from rashomon.store import open_store
+
+    stats: dict = {}
+    t0 = time.perf_counter()
+    with open_store(Path(out, DB_NAME)) as store:
+        if part == "-":
+            from rashomon.output import write_json
+            from rashomon.report import write_report
+
+            write_json(store.stream(), Path(out, "analysis.json"))
+            stats["write_seconds"] = time.perf_counter() - t0
+            stats["write_peak_mb"] = peak_mb()
+            t = time.perf_counter()
+            write_report(report_part(store, REPORT_STORIES), out)
+            stats["report_seconds"] = time.perf_counter() - t
+            stats["report_peak_mb"] = peak_mb()
+            stats.update(store.counts())
+        else:
+            store.con.execute("INSERT OR REPLACE INTO meta VALUES ('made_by', ?)", [MADE_BY])
+            store.con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+            res = store.add([part], batch_size=BATCH, workers=workers or None, slice_size=slice_size)
+            release()
+            stats.update({f"add_{k}_seconds": v for k, v in res.seconds.items()})
+            stats.update(steps=res.steps, new=len(res.new), present=res.present, rejected=len(res.rejected),
+                         completed_pending=res.completed_pending)
+            stats["stored"] = store.counts()["articles"]
+    stats["seconds"] = time.perf_counter() - t0
+    Path(out, "part-stats.json").write_text(json.dumps(stats), encoding="utf-8")
+
+
+def resume(n: int, root: Path, workers: int | None, slice_size: int) -> None:
+    """The ``--resume`` run (see the module doc): the next parts, then the output and the totals."""
+    root.mkdir(parents=True, exist_ok=True)
+    corpus = root / f"corpus-{n}.jsonl"
+    parts = sorted(root.glob(f"part-{n}-*.jsonl"))
+    if not parts:
+        build(n, corpus)
+        with corpus.open(encoding="utf-8") as f:
+            for k in range(0, n, slice_size):
+                with (root / f"part-{n}-{k // slice_size:04d}.jsonl").open("w", encoding="utf-8") as g:
+                    for _ in range(min(slice_size, n - k)):
+                        g.write(f.readline())
+        corpus.unlink()
+        parts = sorted(root.glob(f"part-{n}-*.jsonl"))
+    log = root / "parts.jsonl"
+    done = {json.loads(ln)["part"]: json.loads(ln) for ln in log.open(encoding="utf-8")} if log.exists() else {}
+    started = root / "started"  # the part whose run began and has not been logged (cut off)
+    for part in parts:
+        if part.name in done:
+            continue
+        resumed = started.exists() and started.read_text(encoding="utf-8") == part.name
+        started.write_text(part.name, encoding="utf-8")
+        print(f"{part.name}: adding ({len(done)} of {len(parts)} parts in)" + (" - resumed" if resumed else ""),
+              flush=True)
+        secs, peak = run(part, root, workers, slice_size, add=True)
+        stats = json.loads((root / "part-stats.json").read_text("utf-8"))
+        rec = {"part": part.name, "seconds": round(secs, 1), "peak_rss_mb": round(peak), "resumed": resumed,
+               "load_average": round(os.getloadavg()[0], 2), "when": time.strftime("%Y-%m-%d %H:%M:%S"),
+               **stats}
+        with log.open("a", encoding="utf-8") as f:
+            f.write(json.dumps(rec) + "\n")
+        started.unlink()
+        done[part.name] = rec
+        _print_part(rec)
+    secs, peak = run("-", root, workers, slice_size, add=True)
+    out = json.loads((root / "part-stats.json").read_text("utf-8"))
+    whole = [r for r in done.values() if not r["resumed"]]
+    new = sum(r["new"] for r in whole)
+    run_s = sum(r["seconds"] for r in whole)
+    print(f"\n{n} articles in {len(parts)} parts of {slice_size} (store {root / 'rashomon.duckdb'}): "
+          f"{out.get('articles')} stored")
+    print(f"  adding: {new} articles in {run_s:.1f} s over the {len(whole)} parts run whole, "
+          f"{new / run_s:.2f} articles/s" if run_s else "  adding: no part ran whole")
+    print(f"  peak RSS (main + workers) of any part {max(r['peak_rss_mb'] for r in done.values())} MB; "
+          f"writing analysis.json {out['write_seconds']:.1f} s and the report {out['report_seconds']:.1f} s, "
+          f"peak {peak:.0f} MB")
+    print(json.dumps({"n": n, "parts": len(parts), "articles_per_s": round(new / run_s, 2) if run_s else None,
+                      "peak_rss_mb": max([round(peak)] + [r["peak_rss_mb"] for r in done.values()]),
+                      "write_seconds": round(out["write_seconds"], 1)}))
+
+
+def _print_part(rec: dict) -> None:
+    print(f"  {rec['new']} new, {rec['stored']} stored: {rec['seconds']:.1f} s "
+          f"({rec['new'] / rec['seconds']:.2f} articles/s), peak RSS {rec['peak_rss_mb']} MB, load {rec['load_average']}")
+    for step in rec.get("steps", ()):
+        print("  corpus step: " + ", ".join(f"{k} {v:.0f} MB (peak {step['stage_peak_mb'].get(k) or 0:.0f}) "
+                                            f"{step['stage_s'].get(k, 0):.0f} s" for k, v in step["stage_mb"].items()),
+              flush=True)
+
+
+def run(corpus: Path | str, out: Path | str, workers: int | None, slice_size: int = 0,
+        add: bool = False) -> tuple[float, float]:
+    """Analyse the corpus (files joined by ``os.pathsep``) in a new process (``add``: one part of a
+    ``--resume`` run, see ``child_add``); returns (seconds, peak RSS in MB of it and its worker
+    processes)."""
     import psutil
 
-    cmd = [sys.executable, __file__, "--child", str(corpus), str(out), str(workers or 0), str(slice_size)]
+    cmd = [sys.executable, __file__, "--child-add" if add else "--child", str(corpus), str(out), str(workers or 0),
+           str(slice_size)]
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd)
     ps = psutil.Process(proc.pid)
     peak, last = 0, -10.0
-    series = Path(out, "memory.tsv")  # every 5 s: seconds, main MB, workers' MB (where the peak falls)
+    series = Path(out, "memory.tsv" if not add else f"memory-{Path(corpus).stem if corpus != '-' else 'write'}.tsv")  # every 5 s: seconds, main MB, workers' MB (where the peak falls)
     series.parent.mkdir(parents=True, exist_ok=True)
     with series.open("w", encoding="utf-8") as log:
         log.write("seconds\tmain_mb\tworkers_mb\n")
@@ -235,10 +345,19 @@ def main() -> None:
     ap.add_argument("--slice", type=int, default=0, metavar="N",
                     help="run `rashomon analyze --slice N` (through the store, in bounded memory)")
     ap.add_argument("--child", nargs=4, metavar=("CORPUS", "OUT", "WORKERS", "SLICE"), help=argparse.SUPPRESS)
+    ap.add_argument("--child-add", nargs=4, metavar=("PART", "OUT", "WORKERS", "SLICE"), help=argparse.SUPPRESS)
+    ap.add_argument("--resume", metavar="DIR", help="with --slice and one --n: run in parts logged in DIR, "
+                    "going on from the last finished part (see the module doc)")
     ap.add_argument("--lsh", type=int, default=0, metavar="N", help="reuse LSH memory on N articles")
     args = ap.parse_args()
     if args.child:
         return child(args.child[0], args.child[1], int(args.child[2]), int(args.child[3]))
+    if args.child_add:
+        return child_add(args.child_add[0], args.child_add[1], int(args.child_add[2]), int(args.child_add[3]))
+    if args.resume:
+        if not args.slice or len(args.n) != 1:
+            ap.error("--resume needs --slice and one --n")
+        return resume(args.n[0], Path(args.resume), args.workers, args.slice)
 
     tmp = Path(args.tmp)
     tmp.mkdir(parents=True, exist_ok=True)
