@@ -75,6 +75,33 @@ def test_values_counts_need_a_counted_noun_and_skip_years():
     assert [(c.value, c.noun) for c in counts("Gunmen killed two guards.")] == [(2.0, "killed")]
 
 
+def test_values_counts_tell_the_roles_in_a_change():
+    def roles(text):
+        return [(c.value, c.role) for c in counts(text)]
+    # intended: the "from" count stands, the "to" count is a target
+    assert roles("The ministry said it would reduce its forces from 5,200 to 3,000 by May.") == [
+        (5200.0, ""), (3000.0, "target")]
+    assert roles("Officials plan to cut troops to about 3,000.") == [(3000.0, "target")]
+    # done: the "to" count stands, the "from" count is the earlier one
+    assert roles("The death toll rose from 12 to 15 people overnight.") == [(12.0, "before"), (15.0, "")]
+    assert roles("The army has cut its forces by 2,000 troops.") == [(2000.0, "change")]
+    # no change verb: a range, both stand
+    assert roles("From 10 to 15 protesters were held.") == [(10.0, ""), (15.0, "")]
+
+
+def test_compare_number_conflict_keeps_a_target_apart_from_a_count():
+    an = Analysis(articles=[art("a", "The ministry said it would reduce its troops in Varno from 5,200 to 3,000 next year."),
+                            art("b", "The ministry said it has 5,000 troops in Varno and would reduce them next year.")],
+                  stories=[story("s", ["a", "b"])])
+    number = [c for c in _run(an).stories[0]["conflicts"] if c["kind"] == "number"]
+    assert [c["topic"] for c in number] == ["number of troops: 5,200 vs 5,000"]
+    an = Analysis(articles=[art("a", "The ministry said it would reduce its troops in Varno from 5,200 to 3,000 next year."),
+                            art("b", "The ministry said it would reduce its troops in Varno from 5,200 to 2,500 next year.")],
+                  stories=[story("s", ["a", "b"])])
+    number = [c for c in _run(an).stories[0]["conflicts"] if c["kind"] == "number"]
+    assert [c["topic"] for c in number] == ["target number of troops: 3,000 vs 2,500"]
+
+
 def test_values_durations_tell_open_from_bounded():
     assert [d[0] for d in durations("They set no set deadline for it.")] == ["open"]
     assert [d[0] for d in durations("The pause holds until the end of the vote.")] == ["bounded"]

@@ -1,8 +1,9 @@
 """Conflicts: related claims of independent sources that state different values.
 
 Kinds, each checked on pairs of claims from articles of different independent groups:
-  number       counts of the same noun class that share no value (5,000 vs 5,200 troops), on
-               related claims (same fact, or cosine >= ``RELATED``)
+  number       counts of the same noun class and role that share no value (5,000 vs 5,200 troops;
+               a target, "reduce to 3,000", only against targets), on related claims (same fact,
+               or cosine >= ``RELATED``)
   duration     one claim sets no end ("no set deadline", "unlimited"), the other one does
                ("until the end of the elections", "temporarily"), on loosely related claims
   condition    the conditions two related claims state are not alike (cosine of the condition
@@ -108,11 +109,12 @@ def find_conflicts(claims: list[Claim], infos: list[ClaimInfo], sims, cluster_of
         s = float(sims[i, j])
         a, b = infos[i], infos[j]
         if same(i, j) or s >= RELATED:
-            for noun in {c.noun for c in a.counts} & {c.noun for c in b.counts}:
-                va = {c.value for c in a.counts if c.noun == noun}
-                vb = {c.value for c in b.counts if c.noun == noun}
-                if not va & vb:
-                    add("number", noun, i, j, ", ".join(map(_fmt, sorted(va))), ", ".join(map(_fmt, sorted(vb))))
+            for kind in {(c.noun, c.role) for c in a.counts} & {(c.noun, c.role) for c in b.counts}:
+                va = {c.value for c in a.counts if (c.noun, c.role) == kind}
+                vb = {c.value for c in b.counts if (c.noun, c.role) == kind}
+                if not va & vb:  # a target is not a count now: only counts of one role conflict
+                    add("number", _ROLES[kind[1]].format(noun=kind[0]), i, j, ", ".join(map(_fmt, sorted(va))),
+                        ", ".join(map(_fmt, sorted(vb))))
             for verb, obj, vs, _ in a.slots:
                 for verb2, obj2, *_ in b.slots:
                     o1, o2 = _spelling().get(obj, obj), _spelling().get(obj2, obj2)
@@ -175,7 +177,9 @@ def _condition_conflicts(claims, infos, sims, pairs, embed, add) -> None:
             add("condition", "condition", i, j, flat[rows[i][0]][1], flat[rows[j][0]][1], vi, vj)
 
 
-_TOPICS = {"number": "number of {key}", "detail": "object of \u201c{key}\u201d",
+_ROLES = {"": "number of {noun}", "target": "target number of {noun}", "before": "earlier number of {noun}",
+          "change": "change in the number of {noun}"}  # values.Count.role
+_TOPICS = {"number": "{key}", "detail": "object of \u201c{key}\u201d",
            "date": "date", "attribution": "source", "duration": "duration or deadline",
            "condition": "condition"}
 

@@ -52,6 +52,24 @@ class Count:
     noun: str      # the class of the counted noun ("troops", "killed")
     start: int     # the number's span in the sentence
     end: int
+    role: str = ""  # in a change (``change_roles``): "target", "before", "change"; "" a count as it stands
+
+
+@lru_cache(maxsize=1)
+def change_verbs() -> dict[str, bool]:
+    """Each form of a change verb -> whether it states a done change (a past form)."""
+    out: dict[str, bool] = {}
+    for ln in _lines("compare_change_verbs.tsv"):
+        intended, _, done = ln.partition("\t")
+        out.update(dict.fromkeys(intended.split(), False))
+        out.update(dict.fromkeys(done.split(), True))  # "cut": done unless after "to" or a modal
+    return out
+
+
+_INTENT = frozenset("to will would shall could may might must should 'll \u2019ll".split())
+_QUALIFIERS = frozenset("about around some roughly nearly almost approximately just only over under "
+                        "more fewer less than as many".split())
+CHANGE_REACH = 12  # tokens from a change verb to its numbers
 
 
 def _number(m: re.Match) -> float:
@@ -87,6 +105,37 @@ def counts(sentence: str, skip: list[tuple[int, int]] = ()) -> list[Count]:
             noun = out[-1].noun  # the upper end of a range: "from 5,200 to 3,000"
         if noun is not None:
             out.append(Count(value, noun, s, e))
+    return change_roles(sentence, tokens, out)
+
+
+def change_roles(sentence: str, tokens: list[tuple[int, int, str]], found: list[Count]) -> list[Count]:
+    """``found`` with the role of each count in a change stated by a verb before it in its clause
+    (within ``CHANGE_REACH`` tokens; ``compare_change_verbs.tsv``): "to N" is the target of an
+    intended change ("would reduce ... to 3,000"), "from N" then stands as the count now; after a done
+    change ("rose from 12 to 15") "to N" stands and "from N" is the count before; "by N" is the change.
+    Without a change verb ("from 10 to 15 people were hurt": a range) every count stands."""
+    verbs = change_verbs()
+    out = []
+    for c in found:
+        k = next((x for x in range(len(tokens) - 1, -1, -1) if tokens[x][1] <= c.start), -1)
+        while k >= 0 and tokens[k][2] in _QUALIFIERS:
+            k -= 1
+        prep = tokens[k][2] if k >= 0 else ""
+        verb = None
+        if prep in ("to", "from", "by"):
+            for x in range(k - 1, max(-1, k - 1 - CHANGE_REACH), -1):
+                if _CLAUSE_END.search(sentence, tokens[x][1], tokens[x + 1][0]):
+                    break  # another clause
+                if tokens[x][2] in verbs:
+                    verb = x
+                    break
+        if verb is None:
+            out.append(c)
+            continue
+        word = tokens[verb][2]
+        done = verbs[word] and not any(t[2] in _INTENT for t in tokens[max(0, verb - 2):verb])
+        role = {"to": "" if done else "target", "from": "before" if done else "", "by": "change"}[prep]
+        out.append(Count(c.value, c.noun, c.start, c.end, role))
     return out
 
 
