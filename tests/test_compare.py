@@ -100,6 +100,11 @@ def test_compare_number_conflict_keeps_a_target_apart_from_a_count():
                   stories=[story("s", ["a", "b"])])
     number = [c for c in _run(an).stories[0]["conflicts"] if c["kind"] == "number"]
     assert [c["topic"] for c in number] == ["target number of troops: 3,000 vs 2,500"]
+    # a value in common in any role: no conflict (the count after a change, stated by the other)
+    an = Analysis(articles=[art("a", "The new charter said it would raise the council's seats in Varno from 65 to 125 next year."),
+                            art("b", "The new charter said the council's 125 seats in Varno would be filled next year.")],
+                  stories=[story("s", ["a", "b"])])
+    assert [c for c in _run(an).stories[0]["conflicts"] if c["kind"] == "number"] == []
 
 
 def test_values_durations_tell_open_from_bounded():

@@ -1,9 +1,10 @@
 """Conflicts: related claims of independent sources that state different values.
 
 Kinds, each checked on pairs of claims from articles of different independent groups:
-  number       counts of the same noun class and role that share no value (5,000 vs 5,200 troops;
-               a target, "reduce to 3,000", only against targets), on related claims (same fact,
-               or cosine >= ``RELATED``)
+  number       counts of the same noun class that share no value (5,000 vs 5,200 troops), on
+               related claims (same fact, or cosine >= ``RELATED``); the values of one role in a
+               change against each other (a target, "reduce to 3,000", only against targets) when
+               neither claim states the other's value in another role
   duration     one claim sets no end ("no set deadline", "unlimited"), the other one does
                ("until the end of the elections", "temporarily"), on loosely related claims
   condition    the conditions two related claims state are not alike (cosine of the condition
@@ -109,12 +110,17 @@ def find_conflicts(claims: list[Claim], infos: list[ClaimInfo], sims, cluster_of
         s = float(sims[i, j])
         a, b = infos[i], infos[j]
         if same(i, j) or s >= RELATED:
-            for kind in {(c.noun, c.role) for c in a.counts} & {(c.noun, c.role) for c in b.counts}:
-                va = {c.value for c in a.counts if (c.noun, c.role) == kind}
-                vb = {c.value for c in b.counts if (c.noun, c.role) == kind}
-                if not va & vb:  # a target is not a count now: only counts of one role conflict
-                    add("number", _ROLES[kind[1]].format(noun=kind[0]), i, j, ", ".join(map(_fmt, sorted(va))),
-                        ", ".join(map(_fmt, sorted(vb))))
+            for noun in {c.noun for c in a.counts} & {c.noun for c in b.counts}:
+                alla = {c.value for c in a.counts if c.noun == noun}
+                allb = {c.value for c in b.counts if c.noun == noun}
+                for role in {c.role for c in a.counts if c.noun == noun} & {c.role for c in b.counts if c.noun == noun}:
+                    # a target is not a count now: the values of one role against each other, unless
+                    # the other claim states one in another role ("from 65 to 125 seats" / "125 seats")
+                    va = {c.value for c in a.counts if (c.noun, c.role) == (noun, role)}
+                    vb = {c.value for c in b.counts if (c.noun, c.role) == (noun, role)}
+                    if not va & allb and not vb & alla:
+                        add("number", _ROLES[role].format(noun=noun), i, j, ", ".join(map(_fmt, sorted(va))),
+                            ", ".join(map(_fmt, sorted(vb))))
             for verb, obj, vs, _ in a.slots:
                 for verb2, obj2, *_ in b.slots:
                     o1, o2 = _spelling().get(obj, obj), _spelling().get(obj2, obj2)
