@@ -17,6 +17,12 @@ analysis.json and the report), with the seconds of each stage. Target: the ratio
 is at least 0.8.
 
     python benchmarks/bench_nlp.py --ratio --workers 2
+
+``--ops``: the parse in one process with thinc's blis (spaCy as it comes) against NumPy's BLAS
+(``rashomon.nlp.fast_ops``, what ``load`` uses), alternating rounds on the same texts: seconds
+per component, and whether every token's tag, dependency, head and entity are the same.
+
+    python benchmarks/bench_nlp.py --ops --limit 200
 """
 from __future__ import annotations
 
@@ -71,6 +77,43 @@ def ratio(paths: list[str], workers: int) -> None:
     sys.stdout.flush()
 
 
+def ops(paths: list[str], limit: int, rounds: int = 2) -> None:
+    """Seconds per component of the parse with blis and with NumPy's BLAS (see the module doc)."""
+    import spacy
+    from thinc.api import use_ops
+
+    from rashomon.nlp import fast_ops, model_name, one_blas_thread
+    from rashomon.nlp.fast import install
+    from rashomon.pipeline import iter_articles
+
+    one_blas_thread()  # as in a parsing worker
+    texts = [a.text for a in iter_articles(paths) if hasattr(a, "text")][: limit or None]
+    name, options = fast_ops()
+    models = {"blis": spacy.load(model_name())}
+    with use_ops(name, **options):
+        models["numpy"] = spacy.load(model_name())
+    for nlp in models.values():
+        install(nlp)
+        list(nlp.pipe(texts[:8]))  # warm up (and the memoised attributes' first keys)
+    secs: dict[str, dict[str, float]] = {k: {} for k in models}
+    annotations = {}
+    for _ in range(rounds):
+        for key, nlp in models.items():
+            docs = [nlp.make_doc(t) for t in texts]
+            for comp, proc in nlp.pipeline:
+                t = time.perf_counter()
+                docs = list(proc.pipe(docs, batch_size=32)) if hasattr(proc, "pipe") else [proc(d) for d in docs]
+                secs[key][comp] = secs[key].get(comp, 0.0) + (time.perf_counter() - t) / rounds
+            annotations[key] = [(t.tag_, t.dep_, t.head.i, t.ent_iob_, t.ent_type_) for d in docs for t in d]
+    n = len(annotations["blis"])
+    same = sum(x == y for x, y in zip(annotations["blis"], annotations["numpy"]))
+    print(f"{len(texts)} texts, {n} tokens, mean of {rounds} rounds")
+    for key, row in secs.items():
+        print(f"  {key:<6} total {sum(row.values()):6.2f} s: " + ", ".join(f"{c} {v:.2f}" for c, v in row.items()))
+    print(f"  same tag, dependency, head and entity: {same} of {n} tokens")
+    print(json.dumps({k: round(sum(v.values()), 2) for k, v in secs.items()} | {"same_tokens": same, "tokens": n}))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("articles", nargs="*", help="JSONL files of articles (default: the quotes dev set; "
@@ -78,7 +121,10 @@ def main() -> None:
     ap.add_argument("--limit", type=int, default=0, help="only the first N articles")
     ap.add_argument("--ratio", action="store_true", help="analyze vs nlp.pipe throughput (issue 7)")
     ap.add_argument("--workers", type=int, default=2, help="processes for both, with --ratio")
+    ap.add_argument("--ops", action="store_true", help="the parse with blis vs NumPy's BLAS")
     args = ap.parse_args()
+    if args.ops:
+        return ops(args.articles or [str(p) for p in RATIO_SETS], args.limit)
     if args.ratio:
         return ratio(args.articles or [str(p) for p in RATIO_SETS], args.workers)
     args.articles = args.articles[0] if args.articles else str(DEFAULT)

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..model import Analysis, Article
-from . import load
+from . import load, worker_init
 
 log = logging.getLogger(__name__)
 
@@ -253,7 +253,7 @@ def start_workers(workers: int | None = None):
         return None
     # spawn, not fork: a worker starts from a clean interpreter and never copies the parent's
     # (corpus-sized) heap; the model is loaded once per worker by the initializer
-    return mp.get_context("spawn").Pool(n, initializer=load)
+    return mp.get_context("spawn").Pool(n, initializer=worker_init)
 
 
 def annotate(articles: list[Article], *, workers: int | None = None, chunk: int | None = None,
