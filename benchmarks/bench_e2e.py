@@ -221,7 +221,8 @@ def resume(n: int, root: Path, workers: int | None, slice_size: int) -> None:
               flush=True)
         secs, peak = run(part, root, workers, slice_size, add=True)
         stats = json.loads((root / "part-stats.json").read_text("utf-8"))
-        rec = {"part": part.name, "seconds": round(secs, 1), "peak_rss_mb": round(peak), "resumed": resumed,
+        rec = {"part": part.name, "commit": _commit(), "seconds": round(secs, 1), "peak_rss_mb": round(peak),
+               "resumed": resumed,
                "load_average": round(os.getloadavg()[0], 2), "when": time.strftime("%Y-%m-%d %H:%M:%S"),
                **stats}
         with log.open("a", encoding="utf-8") as f:
@@ -246,8 +247,17 @@ def resume(n: int, root: Path, workers: int | None, slice_size: int) -> None:
                       "write_seconds": round(out["write_seconds"], 1)}))
 
 
+def _commit() -> str | None:
+    """The commit of the code that runs (the parts of one run may span sessions and commits)."""
+    try:
+        return subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True,
+                              text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+
+
 def _print_part(rec: dict) -> None:
-    print(f"  {rec['new']} new, {rec['stored']} stored: {rec['seconds']:.1f} s "
+    print(f"  {rec['new']} new, {rec['stored']} stored (at {rec.get('commit')}): {rec['seconds']:.1f} s "
           f"({rec['new'] / rec['seconds']:.2f} articles/s), peak RSS {rec['peak_rss_mb']} MB, load {rec['load_average']}")
     for step in rec.get("steps", ()):
         print("  corpus step: " + ", ".join(f"{k} {v:.0f} MB (peak {step['stage_peak_mb'].get(k) or 0:.0f}) "

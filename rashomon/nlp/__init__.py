@@ -70,6 +70,7 @@ def one_blas_thread() -> None:
 
 
 def worker_init() -> None:
-    """A parsing worker process starts: one BLAS thread, the model loaded once."""
-    one_blas_thread()
+    """A parsing worker process starts: the model loaded once, one BLAS thread (limited once
+    the libraries are loaded)."""
     load()
+    one_blas_thread()
