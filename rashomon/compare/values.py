@@ -7,6 +7,7 @@ aligned claims disagree when they state different values of the same kind.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -85,6 +86,8 @@ def counts(sentence: str, skip: list[tuple[int, int]] = ()) -> list[Count]:
     (dates, times) and bare years are not counts."""
     nouns = counted_nouns()
     tokens = [(t.start(), t.end(), t.group(0).casefold()) for t in _TOKEN.finditer(sentence)]
+    starts = [t[0] for t in tokens]
+    ends = [t[1] for t in tokens]
     out = []
     for m in _NUM.finditer(sentence):
         s, e = m.span()
@@ -93,8 +96,10 @@ def counts(sentence: str, skip: list[tuple[int, int]] = ()) -> list[Count]:
         value = _number(m)
         if m.group(1) and "," not in m.group(1) and 1900 <= value <= 2100 and value.is_integer():
             continue
-        after = [t for t in tokens if t[0] >= e][:AFTER]
-        before = [t for t in tokens if t[1] <= s][-BEFORE:]
+        k = bisect_left(starts, e)  # the first token at or after the number's end
+        after = tokens[k:k + AFTER]
+        k = bisect_right(ends, s)  # the tokens ending at or before its start
+        before = tokens[max(0, k - BEFORE):k]
         noun = next((nouns[t[2]] for t in after if t[2] in nouns), None)
         if noun is None:
             noun = next((nouns[t[2]] for t in reversed(before) if t[2] in nouns), None)
@@ -139,8 +144,17 @@ def change_roles(sentence: str, tokens: list[tuple[int, int, str]], found: list[
     return out
 
 
+@lru_cache(maxsize=4)
+def _any_marker(kinds: tuple[str, ...]) -> re.Pattern:
+    """One pattern matching wherever a marker of ``kinds`` does: most claims have none, and one
+    search tells so instead of one per marker."""
+    return re.compile("|".join(f"(?:{p.pattern})" for k, p in markers() if k in kinds), re.I)
+
+
 def durations(sentence: str) -> list[tuple[str, int, int]]:
     """("open" | "bounded", start, end) for each duration marker in the sentence."""
+    if not _any_marker(("open", "bounded")).search(sentence):
+        return []
     return [(k, m.start(), m.end()) for k, p in markers() if k in ("open", "bounded")
             for m in p.finditer(sentence)]
 
@@ -155,6 +169,8 @@ def clause_from(sentence: str, start: int) -> tuple[int, int]:
 def conditions(sentence: str) -> list[tuple[int, int]]:
     """Spans of the condition clauses a sentence states ("on condition that X" -> "X ...")."""
     out = []
+    if not _any_marker(("condition",)).search(sentence):
+        return out
     for k, p in markers():
         if k != "condition":
             continue
