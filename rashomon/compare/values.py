@@ -120,9 +120,10 @@ def change_roles(sentence: str, tokens: list[tuple[int, int, str]], found: list[
     change ("rose from 12 to 15") "to N" stands and "from N" is the count before; "by N" is the change.
     Without a change verb ("from 10 to 15 people were hurt": a range) every count stands."""
     verbs = change_verbs()
+    ends = [t[1] for t in tokens]
     out = []
     for c in found:
-        k = next((x for x in range(len(tokens) - 1, -1, -1) if tokens[x][1] <= c.start), -1)
+        k = bisect_right(ends, c.start) - 1  # the last token before the number
         while k >= 0 and tokens[k][2] in _QUALIFIERS:
             k -= 1
         prep = tokens[k][2] if k >= 0 else ""
