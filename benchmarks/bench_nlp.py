@@ -19,7 +19,7 @@ is at least 0.8.
     python benchmarks/bench_nlp.py --ratio --workers 2
 
 ``--ops``: the parse in one process with thinc's blis (spaCy as it comes) against NumPy's BLAS
-(``rashomon.nlp.fast_ops``, what ``load`` uses), alternating rounds on the same texts: seconds
+(``rashomon.nlp.numpy_blas``, what ``load`` uses), alternating rounds on the same texts: seconds
 per component, and whether every token's tag, dependency, head and entity are the same.
 
     python benchmarks/bench_nlp.py --ops --limit 200
@@ -80,18 +80,15 @@ def ratio(paths: list[str], workers: int) -> None:
 def ops(paths: list[str], limit: int, rounds: int = 2) -> None:
     """Seconds per component of the parse with blis and with NumPy's BLAS (see the module doc)."""
     import spacy
-    from thinc.api import use_ops
 
-    from rashomon.nlp import fast_ops, model_name, one_blas_thread
+    from rashomon.nlp import model_name, numpy_blas, one_blas_thread
     from rashomon.nlp.fast import install
     from rashomon.pipeline import iter_articles
 
     one_blas_thread()  # as in a parsing worker
     texts = [a.text for a in iter_articles(paths) if hasattr(a, "text")][: limit or None]
-    name, options = fast_ops()
-    models = {"blis": spacy.load(model_name())}
-    with use_ops(name, **options):
-        models["numpy"] = spacy.load(model_name())
+    models = {"blis": spacy.load(model_name()), "numpy": spacy.load(model_name())}
+    numpy_blas(models["numpy"])
     for nlp in models.values():
         install(nlp)
         list(nlp.pipe(texts[:8]))  # warm up (and the memoised attributes' first keys)
