@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 
@@ -141,7 +141,7 @@ def change_roles(sentence: str, tokens: list[tuple[int, int, str]], found: list[
         word = tokens[verb][2]
         done = verbs[word] and not any(t[2] in _INTENT for t in tokens[max(0, verb - 2):verb])
         role = {"to": "" if done else "target", "from": "before" if done else "", "by": "change"}[prep]
-        out.append(Count(c.value, c.noun, c.start, c.end, role))
+        out.append(replace(c, role=role))
     return out
 
 
