@@ -8,7 +8,8 @@
 For each size a corpus of ~600-word articles is built in /tmp (never committed) by recombining
 real paragraphs: those of our own example corpus and test fixtures and of the evaluation sets'
 articles (read by path at run time). Each article takes runs of consecutive paragraphs from a few
-source articles drawn at random until it has 600 words, an outlet, a date within a month and a title; so
+source articles drawn at random until it has 600 words, an outlet, a date and a title (articles
+arrive in date order, 1,000 a day at most, over four weeks at least: ``PER_DAY``); so
 outlets, dates, stories and shared passages all occur, as in a real crawl. A quarter of the
 articles republish or rewrite a recent one; a pool paragraph drawn again is perturbed, so reuse
 stays at a crawl's rate as the corpus grows (see ``build``). Then the analysis
@@ -47,6 +48,7 @@ import re
 import subprocess
 import sys
 import time
+from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -75,6 +77,11 @@ def paragraphs(paths: list[str]) -> list[list[str]]:
 COPY_SHARE = 0.25    # articles that republish or rewrite a recent article of the corpus (wire copy)
 REWRITE_SHARE = 0.5  # of those, rewrites: some words of each sentence swapped, the rest as the source
 RECENT = 200         # the copied article is one of the last RECENT written
+START = date(2025, 5, 1)  # the first day of the corpus
+DAYS = 28            # it covers at least four weeks, and
+PER_DAY = 1000       # ... at most this many articles a day (100,000: 100 days); articles arrive in
+                     # date order, a report up to LAG days after the day it is dated, as a crawl
+LAG = 1              # gathers them (not the whole corpus inside one month, in random order)
 PERTURB = 4          # a pool paragraph used again is another outlet's text: every PERTURB-th word
                      # is replaced, so it shares no passage (and few shingles) with its earlier uses
 
@@ -96,6 +103,7 @@ def build(n: int, path: Path, seed: int = 7) -> int:
     again is perturbed (``PERTURB``): without that, at 10,000 articles each would share text
     with some 190 others (939,000 candidate pairs), which no news crawl does."""
     rng = random.Random(seed)
+    span = max(DAYS, -(-n // PER_DAY))  # days the corpus covers
     groups = paragraphs(SOURCES)
     vocab = sorted({w for g in groups for p in g for w in p.split() if w.isalpha() and w.islower()})
     seen: set[tuple[int, int]] = set()
@@ -103,13 +111,14 @@ def build(n: int, path: Path, seed: int = 7) -> int:
     total = 0
     with path.open("w", encoding="utf-8") as f:
         for i in range(n):
-            day = 1 + rng.randrange(28)
+            day = i * span // n + rng.randrange(LAG + 1)  # arrival follows the date, within LAG days
             if written and rng.random() < COPY_SHARE:
                 src = rng.choice(written[-RECENT:])
                 paras = src["text"].split("\n\n")
                 if rng.random() < REWRITE_SHARE:
                     paras = [_perturb(p, rng, vocab, 4) if rng.random() < 0.33 else p for p in paras]
-                title, day = src["title"], min(28, int(src["published"][-2:]) + rng.randrange(2))
+                title = src["title"]
+                day = (date.fromisoformat(src["published"]) - START).days + rng.randrange(LAG + 1)
             else:
                 paras, used, words = [], set(), 0
                 while words < WORDS:  # a run of paragraphs in order from one article, then another
@@ -126,7 +135,7 @@ def build(n: int, path: Path, seed: int = 7) -> int:
                             break
                 title = " ".join(paras[0].split()[:rng.randint(6, 11)]).rstrip(",;:")
             rec = {"id": f"bench-{i}", "outlet": rng.choice(OUTLETS), "title": title,
-                   "published": f"2025-05-{day:02d}", "text": "\n\n".join(paras)}
+                   "published": (START + timedelta(days=day)).isoformat(), "text": "\n\n".join(paras)}
             f.write(json.dumps(rec) + "\n")
             written.append(rec)
             if len(written) > RECENT:

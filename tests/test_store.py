@@ -38,6 +38,26 @@ def test_store_one_add_equals_analyze(full_store, batch):
         assert doc[key] == batch[key], key
 
 
+def test_store_reads_members_a_group_of_stories_at_a_time(full_store, batch, corpus, tmp_path, monkeypatch):
+    """The stories' titles and the storylines' vectors read every member's features (and text):
+    with a budget of one article a group, each story is read on its own, and nothing changes."""
+    from rashomon.store import rows
+
+    calls = []
+    real = rows.member_groups
+    monkeypatch.setattr(rows, "FEATURES_BUDGET", 1)
+    monkeypatch.setattr(store_corpus, "member_groups", lambda *a, **k: calls.append(real(*a, **k)) or calls[-1])
+    with open_store(tmp_path / "groups.duckdb") as s:
+        s.add(corpus)
+        doc = s.analysis().to_json()
+        vec = sorted(s.con.execute("SELECT * FROM story_vec").fetchall())
+    assert calls and len(calls[0]) == len(batch["stories"])  # one group per story
+    for key in ("stories", "storylines"):
+        assert doc[key] == batch[key], key
+    with open_store(full_store[0]) as s:
+        assert vec == sorted(s.con.execute("SELECT * FROM story_vec").fetchall())
+
+
 def test_store_readd_is_noop(full_store, corpus):
     path, first, doc = full_store
     with open_store(path) as s:
@@ -95,6 +115,27 @@ def test_store_later_add_merges_events_as_batch(corpus, tmp_path, batch, first):
     ments = [(m["article"], m["start"], m["end"]) for e in events for m in e["mentions"]]
     assert len(ments) == len(set(ments))  # no mention in two events
     assert indexed == {e["id"] for e in events}
+
+
+def test_store_later_add_merges_at_most_old_mentions_again(corpus, tmp_path, monkeypatch):
+    """A later add merges again at most ``OLD_MENTIONS`` stored event mentions (the events sharing
+    the most blocks with its own first, always one): the other stored events stay as they were,
+    and no mention is in two events."""
+    from rashomon.store import entities as store_entities
+
+    def events_after(cap):
+        monkeypatch.setattr(store_entities, "OLD_MENTIONS", cap)
+        with open_store(tmp_path / f"cap{cap}.duckdb") as s:
+            s.add(sorted(corpus.glob("0[4-6]*")))
+            before = {e["id"] for e in s.analysis().events}
+            s.add(corpus)
+            after = s.analysis().events
+        ments = [(m["article"], m["start"], m["end"]) for e in after for m in e["mentions"]]
+        assert len(ments) == len(set(ments))
+        return before - {e["id"] for e in after}
+
+    assert len(events_after(10**6)) > 1  # merged again without the bound: more than one event changes
+    assert len(events_after(1)) == 1
 
 
 def test_store_incremental_reuse_finds_the_batch_pairs(corpus, tmp_path, full_store):

@@ -30,7 +30,7 @@ from ..model import Analysis, Article, content_id
 from ..stories import ArticleFeatures, StoryClusterer, arrival_order
 from ..stories.clusterer import index_keys
 from ..stories.stage import assign, story_title
-from .rows import bulk_insert, dumps
+from .rows import bulk_insert, dumps, member_groups
 
 STORY_GLOBAL = ("weights", "n_docs", "df", "next_key", "arrivals", "latest_day")
 
@@ -113,17 +113,26 @@ def update_stories(con, pending: Sequence[str]) -> tuple[set[int], set[str], Sto
     bulk_insert(con, "story_state", ("key", "data", "last_day"),
                 [(k, dumps(by_key[k]), by_key[k]["last"]) for k in keys])
     bulk_insert(con, "story_index", ("term", "key"), [(t, k) for k in keys for t in clusterer.stories[k].indexed])
-    members_all = [a for k in keys for a in by_key[k]["articles"]]
-    known = {**_features(con, [a for a in members_all if a not in feats]), **feats}
+    del state, by_key
     rows, links = [], []
-    for k in keys:
-        st = clusterer.stories[k]
-        members = [known[a] for a in st.articles]
-        rows.append((k, content_id(*sorted(st.articles), prefix="story"), story_title(members, clusterer),
-                     _iso(st.first), _iso(st.last), list(st.articles)))
-        links.extend((k, a) for a in st.articles)
+    for group in member_groups(keys, lambda k: len(clusterer.stories[k].articles)):
+        # the titles read every member's features: a group of stories at a time, so memory
+        # follows FEATURES_BUDGET, not the members of every touched story (most of the store)
+        known = {**_features(con, [a for k in group for a in clusterer.stories[k].articles if a not in feats]),
+                 **feats}
+        for k in group:
+            st = clusterer.stories[k]
+            members = [known[a] for a in st.articles]
+            rows.append((k, content_id(*sorted(st.articles), prefix="story"), story_title(members, clusterer),
+                         _iso(st.first), _iso(st.last), list(st.articles)))
+            links.extend((k, a) for a in st.articles)
+        del known
     bulk_insert(con, "stories", ("key", "id", "title", "start_date", "end_date", "articles"), rows)
     bulk_insert(con, "story_articles", ("story", "article"), links)
+    # the later stages read only the document frequencies: the restored stories go now
+    clusterer.stories.clear()
+    clusterer.index.clear()
+    clusterer.archive.clear()
     return touched, old_ids, clusterer
 
 

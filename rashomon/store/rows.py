@@ -7,7 +7,7 @@ goes through :func:`bulk_insert`.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from ..model import Article, Dateline, Loaded, Source
 
@@ -51,3 +51,23 @@ def bulk_insert(con, table: str, columns: Sequence[str], rows: Sequence[Sequence
     cols = list(zip(*rows))
     select = ", ".join(f"unnest(${i + 1}) AS {c}" for i, c in enumerate(columns))
     con.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT {select}", [list(c) for c in cols])
+
+
+FEATURES_BUDGET = 3000  # articles whose features (or texts) one group of stories loads at a time
+
+
+def member_groups(keys: Sequence[int], size: Callable[[int], int], budget: int | None = None) -> list[list[int]]:
+    """``keys`` (of stories) in order, cut into groups of at most ``budget`` members in all
+    (``FEATURES_BUDGET``; a bigger story alone)."""
+    budget = FEATURES_BUDGET if budget is None else budget
+    groups: list[list[int]] = []
+    total = 0
+    for k in keys:
+        n = size(k)
+        if groups and total + n <= budget:
+            groups[-1].append(k)
+            total += n
+        else:
+            groups.append([k])
+            total = n
+    return groups

@@ -31,7 +31,7 @@ from ..stories import ArticleFeatures, StoryClusterer
 from ..stories.features import _day
 from ..stories.storylines import (MAX_GAP_DAYS, MIN_SIMILARITY, _unit, best_matches, key_terms, relation,
                                   relation_rates)
-from .rows import bulk_insert, dumps
+from .rows import bulk_insert, dumps, member_groups
 
 SCHEMA = [
     """CREATE TABLE story_vec (key INTEGER PRIMARY KEY, start_day INTEGER, end_day INTEGER,
@@ -64,15 +64,20 @@ def write_vectors(con, keys: Sequence[int], clusterer: StoryClusterer,
         return
     rows = con.execute("SELECT key, start_date, end_date, articles FROM stories WHERE key IN (SELECT unnest($1))",
                        [list(keys)]).fetchall()
-    ids = [a for r in rows for a in r[3]]
-    feats = features(ids)
-    texts = {a.id: (a.text, a.title) for a in load_articles(ids)}
+    by_key = {r[0]: r for r in rows}
     vec_rows, term_rows = [], []
-    for key, start, end, members in rows:
-        vw, vn = _vectors([feats[a] for a in members], clusterer)
-        rates = relation_rates([(texts[a][0], texts[a][1], feats[a].lead) for a in members])
-        vec_rows.append((key, _day(start), _day(end), dumps(vw), dumps(vn), dumps(rates)))
-        term_rows.extend((t, key) for t in set(key_terms(vw, vn)))
+    # every member's features and text: a group of stories at a time (memory follows the group)
+    for group in member_groups([r[0] for r in rows], lambda k: len(by_key[k][3])):
+        ids = [a for k in group for a in by_key[k][3]]
+        feats = features(ids)
+        texts = {a.id: (a.text, a.title) for a in load_articles(ids)}
+        for key in group:
+            _key, start, end, members = by_key[key]
+            vw, vn = _vectors([feats[a] for a in members], clusterer)
+            rates = relation_rates([(texts[a][0], texts[a][1], feats[a].lead) for a in members])
+            vec_rows.append((key, _day(start), _day(end), dumps(vw), dumps(vn), dumps(rates)))
+            term_rows.extend((t, key) for t in set(key_terms(vw, vn)))
+        del feats, texts
     con.execute("DELETE FROM story_vec WHERE key IN (SELECT unnest($1))", [list(keys)])
     con.execute("DELETE FROM story_terms WHERE key IN (SELECT unnest($1))", [list(keys)])
     bulk_insert(con, "story_vec", ("key", "start_day", "end_day", "vw", "vn", "rates"), vec_rows)

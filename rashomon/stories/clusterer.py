@@ -54,7 +54,6 @@ class _Story:
     key: int
     centroid: dict[str, dict[str, float]]
     norms: dict[str, float]
-    entity_counts: dict[str, float]
     first: int | None
     last: int | None
     articles: list[str]
@@ -63,16 +62,15 @@ class _Story:
     retired: bool = False
 
     def to_state(self) -> dict:
-        return {"key": self.key, "centroid": self.centroid, "entity_counts": self.entity_counts,
-                "first": self.first, "last": self.last, "articles": self.articles,
-                "last_seen": self.last_seen}
+        return {"key": self.key, "centroid": self.centroid, "first": self.first, "last": self.last,
+                "articles": self.articles, "last_seen": self.last_seen}
 
     @classmethod
     def from_state(cls, d: Mapping[str, Any]) -> _Story:
         cen = {f: dict(d["centroid"][f]) for f in FAMILIES}
         return cls(key=int(d["key"]), centroid=cen, norms={f: _norm(cen[f]) for f in FAMILIES},
-                   entity_counts=dict(d["entity_counts"]), first=d["first"], last=d["last"],
-                   articles=list(d["articles"]), last_seen=int(d["last_seen"]))
+                   first=d["first"], last=d["last"], articles=list(d["articles"]),
+                   last_seen=int(d["last_seen"]))  # (an older state's unused "entity_counts" is left)
 
 
 class StoryClusterer:
@@ -251,7 +249,7 @@ class StoryClusterer:
         self.arrivals += 1
         if key is None:
             best = _Story(key=self.next_key, centroid={f: {} for f in FAMILIES},
-                          norms={f: 0.0 for f in FAMILIES}, entity_counts={}, first=None,
+                          norms={f: 0.0 for f in FAMILIES}, first=None,
                           last=None, articles=[], last_seen=self.arrivals)
             self.stories[best.key] = best
             self.next_key += 1
@@ -272,8 +270,6 @@ class StoryClusterer:
                 keep = _top(cen, CENTROID_TERMS)
                 st.centroid[f] = cen = {t: cen[t] for t in keep}
             st.norms[f] = _norm(cen)
-        for t, c in features.entities.items():
-            st.entity_counts[t] = st.entity_counts.get(t, 0.0) + c
         if features.day is not None:
             st.first = features.day if st.first is None else min(st.first, features.day)
             st.last = features.day if st.last is None else max(st.last, features.day)
