@@ -15,7 +15,8 @@ articles republish or rewrite a recent one; a pool paragraph drawn again is pert
 stays at a crawl's rate as the corpus grows (see ``build``). Then the analysis
 runs in its own process exactly as ``rashomon analyze CORPUS --out OUT --workers W`` does
 (``analyze`` then ``write``, report included), sampled for peak RSS (its own plus its worker
-processes', summed); prints articles/s, peak RSS, and the seconds of each stage from the
+processes', summed); prints articles/s (and in articles of 600 words: an article is built up to
+the first paragraph that reaches 600, so they run longer), peak RSS, and the seconds of each stage from the
 analysis' ``stats`` (the cost curve of each corpus-level stage) and of writing the output, each
 with the main process's peak resident memory once it is done (``STAGE_peak_mb``: which stage
 raised the peak).
@@ -393,7 +394,8 @@ def main() -> None:
         secs, peak = run(corpus, tmp / f"out-{n}", args.workers, args.slice)
         stats = json.loads((tmp / f"out-{n}" / "stats.json").read_text("utf-8"))
         stages = {k[:-8]: v for k, v in stats.items() if k.endswith("_seconds")}
-        print(f"\n{n} articles, {words / n:.0f} words each: {secs:.1f} s, {n / secs:.2f} articles/s, "
+        print(f"\n{n} articles, {words / n:.0f} words each: {secs:.1f} s, {n / secs:.2f} articles/s "
+              f"({words / WORDS / secs:.2f} of {WORDS} words), "
               f"peak RSS {peak:.0f} MB (load average now {os.getloadavg()[0]:.2f})")
         print(f"  {'stage':<14} {'seconds':>9}    {'ms/article':>10}   main process peak MB after it")
         for name, s in stages.items():
