@@ -16,7 +16,9 @@ through the store instead (``rashomon.store``, one DuckDB file: ``OUT/rashomon.d
 
 What differs from ``pipeline.analyze`` (nothing when the corpus fits in one slice): stories are
 clustered online slice after slice, as by consecutive ``rashomon add`` runs (see
-``rashomon.store``); the same content twice in the inputs is kept once.
+``rashomon.store``); a slice's event mentions are merged with at most
+``rashomon.store.entities.OLD_MENTIONS`` stored ones; the same content twice in the inputs is
+kept once.
 """
 from __future__ import annotations
 

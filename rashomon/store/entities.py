@@ -12,7 +12,9 @@ own articles touch:
   by a later add, and keep their name, type and description (new spellings become aliases).
 * quote speakers: linked for the new articles' quotes, against the entities of those articles.
 * events: the new articles' event mentions are merged (``merge_events``) with the mentions of
-  the stored events they share a block with (``update_events``); those events are replaced.
+  the stored events they share a block with (``update_events``); those events are replaced. At
+  most ``OLD_MENTIONS`` stored mentions are merged again in one add (the events sharing the most
+  blocks with the new mentions first); the other stored events stay as they are.
 
 Tables: ``entities`` (the Entity dict without its mentions), ``entity_mentions`` (one row per
 mention), ``mention_keys`` (the name keys of each article's mentions: the context index),
