@@ -26,7 +26,8 @@ Differences from one ``analyze`` over the same articles (none when the store was
 ``add``): the same content twice in one input set is stored once (``analyze`` keeps both, the
 second as ``ID-2``); stories of later adds are clustered online (the clusterer continues, its
 IDF primed with each add's articles); an article already stored keeps the times anchored on the
-date it had, even when a later copy gives it an inferred date; see ``reuse`` and ``corpus``.
+date it had, even when a later copy gives it an inferred date; a later add merges its event
+mentions with at most ``entities.OLD_MENTIONS`` stored ones; see ``reuse`` and ``corpus``.
 """
 from __future__ import annotations
 
