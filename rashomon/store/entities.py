@@ -339,7 +339,7 @@ def update_events(con, pending: Sequence[str]) -> None:
             "WITH tot AS (SELECT ek.key, sum(ek.n) AS s FROM event_keys ek JOIN nk ON nk.key = ek.key "
             "GROUP BY ek.key), hit AS (SELECT ek.event, sum(nk.n) AS w FROM event_keys ek "
             "JOIN tot ON tot.key = ek.key JOIN nk ON nk.key = ek.key WHERE tot.s + nk.n <= ? GROUP BY ek.event) "
-            f"SELECT hit.event, coalesce(a.n, 0) FROM hit LEFT JOIN event_keys a ON a.event = hit.event "
+            "SELECT hit.event, coalesce(a.n, 0) FROM hit LEFT JOIN event_keys a ON a.event = hit.event "
             f"AND a.key = '{ALL}' ORDER BY hit.w DESC, hit.event", [BLOCK_CAP]).fetchall()
         con.execute("DROP TABLE nk")
         total = 0
