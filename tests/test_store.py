@@ -138,6 +138,36 @@ def test_store_later_add_merges_at_most_old_mentions_again(corpus, tmp_path, mon
     assert len(events_after(1)) == 1
 
 
+# Our own fictional wire report and an undated verbatim copy of it: reuse dates the copy, and its
+# "on Monday" must be resolved against that date, so the copy is parsed only once reuse has run.
+PORT_WIRE = (
+    "Dock workers at the port of Calvenna ended a nine-day strike on Monday after the harbour "
+    "authority agreed to restore night-shift pay, union officials said. The stoppage had left more "
+    "than forty container ships waiting offshore and delayed grain deliveries to three inland "
+    "provinces. Under the agreement, overtime rates return to their level of last year and a joint "
+    "safety committee will meet every month. The harbour authority said cranes would run around the "
+    "clock until the backlog is cleared, which it expects to take about two weeks. Shipping agents "
+    "welcomed the deal but warned that freight costs would stay high for the rest of the season.")
+
+
+def test_store_parses_an_undated_copy_after_reuse_dates_it(tmp_path):
+    src = tmp_path / "port.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in (
+        {"id": "port-wire", "outlet": "Meridian Wire", "title": "Calvenna dock strike ends",
+         "published": "2031-06-04", "text": PORT_WIRE},
+        {"id": "port-copy", "outlet": "Harbour Post", "title": "Calvenna dock strike ends", "text": PORT_WIRE})),
+        encoding="utf-8")
+    with open_store(tmp_path / "port.duckdb") as s:
+        s.add(src, workers=2)  # the workers' pool: the dated wire is parsed while reuse runs
+        an = s.analysis()
+    by_outlet = {a.outlet: a for a in an.articles}
+    wire, copy = by_outlet["Meridian Wire"], by_outlet["Harbour Post"]
+    assert copy.published == wire.published and copy.published_basis == "inferred"
+    values = {a.id: [t["value"] for t in _times(an) if t["article"] == a.id] for a in (wire, copy)}
+    assert values[wire.id] and "2031-06-02" in values[wire.id]  # Monday before Wednesday 4 June
+    assert values[copy.id] == values[wire.id]
+
+
 def test_store_incremental_reuse_finds_the_batch_pairs(corpus, tmp_path, full_store):
     """One article per transaction: the SQL candidates against stored features give the pairs
     the in-memory batch gives."""

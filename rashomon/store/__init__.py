@@ -325,15 +325,22 @@ class Store:
         con.execute("BEGIN TRANSACTION")
         try:
             bulk_insert(con, "articles", ARTICLE_COLUMNS, [article_row(a, seqs[a.id]) for a in new])
-            store_features(con, new)
+
+            def reuse() -> None:  # in this process while the workers parse (see annotate's meanwhile)
+                r0 = time.perf_counter()
+                store_features(con, new)
+                r1 = res.tick("reuse_features", r0)
+                dates = add_reuse(con, new, seqs, self.articles)  # dates the undated copies
+                for aid in dates.keys() & seqs.keys():
+                    con.execute("UPDATE articles SET published = ?, published_basis = 'inferred' WHERE id = ?",
+                                [dates[aid], aid])
+                res.tick("reuse", r1)
+
             t = res.tick("write", t)
-            dates = add_reuse(con, new, seqs, self.articles)
-            for aid in dates.keys() & seqs.keys():
-                con.execute("UPDATE articles SET published = ?, published_basis = 'inferred' WHERE id = ?",
-                            [dates[aid], aid])
-            t = res.tick("reuse", t)
-            notes = list(annotate(new, pool=pool))
-            t = res.tick("nlp", t)
+            # the undated articles wait for reuse, which may date them; the others are parsed meanwhile
+            undated = {a.id for a in new if a.published is None}
+            notes = list(annotate(new, pool=pool, meanwhile=reuse, held=undated))
+            t = res.tick("nlp", t)  # (reuse's seconds overlap these)
             self._write_annotations(notes)
             con.execute("COMMIT")
         except BaseException:
