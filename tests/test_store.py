@@ -38,6 +38,14 @@ def test_store_one_add_equals_analyze(full_store, batch):
         assert doc[key] == batch[key], key
 
 
+def test_member_groups_cut_stories_by_their_members():
+    from rashomon.store.rows import member_groups
+
+    sizes = {1: 1000, 2: 1000, 3: 1000, 4: 1, 5: 5000, 6: 10}
+    assert member_groups(list(sizes), sizes.__getitem__, budget=3000) == [[1, 2, 3], [4], [5], [6]]
+    assert member_groups([], sizes.__getitem__) == []
+
+
 def test_store_reads_members_a_group_of_stories_at_a_time(full_store, batch, corpus, tmp_path, monkeypatch):
     """The stories' titles and the storylines' vectors read every member's features (and text):
     with a budget of one article a group, each story is read on its own, and nothing changes."""
