@@ -43,6 +43,7 @@ def test_member_groups_cut_stories_by_their_members():
 
     sizes = {1: 1000, 2: 1000, 3: 1000, 4: 1, 5: 5000, 6: 10}
     assert member_groups(list(sizes), sizes.__getitem__, budget=3000) == [[1, 2, 3], [4], [5], [6]]
+    assert member_groups(list(sizes), sizes.__getitem__, budget=3000, most=2) == [[1, 2], [3, 4], [5], [6]]
     assert member_groups([], sizes.__getitem__) == []
 
 

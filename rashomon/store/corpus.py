@@ -129,10 +129,7 @@ def update_stories(con, pending: Sequence[str]) -> tuple[set[int], set[str], Sto
         del known
     bulk_insert(con, "stories", ("key", "id", "title", "start_date", "end_date", "articles"), rows)
     bulk_insert(con, "story_articles", ("story", "article"), links)
-    # the later stages read only the document frequencies: the restored stories go now
-    clusterer.stories.clear()
-    clusterer.index.clear()
-    clusterer.archive.clear()
+    clusterer.drop_stories()  # the later stages read only the document frequencies
     return touched, old_ids, clusterer
 
 

@@ -32,7 +32,7 @@ import zlib
 from collections import defaultdict
 from collections.abc import Iterable
 
-from .rows import bulk_insert, dumps
+from .rows import bulk_insert, dumps, member_groups
 
 CHUNK = 500  # stories per batch of queries when many pages are written ...
 CHUNK_ARTICLES = 3000  # ... and articles in them, at most (one story bigger than that goes alone)
@@ -107,17 +107,7 @@ def write_pages(con, keys: Iterable[int]) -> int:
     todo = sorted(set(keys) | missing)
     size = dict(con.execute("SELECT key, len(articles) FROM stories WHERE key IN (SELECT unnest($1))",
                             [todo]).fetchall())
-    chunks: list[list[int]] = [[]]
-    held = 0
-    for k in todo:
-        if chunks[-1] and (len(chunks[-1]) >= CHUNK or held + size.get(k, 0) > CHUNK_ARTICLES):
-            chunks.append([])
-            held = 0
-        chunks[-1].append(k)
-        held += size.get(k, 0)
-    for chunk in chunks:
-        if not chunk:
-            continue
+    for chunk in member_groups(todo, lambda k: size.get(k, 0), budget=CHUNK_ARTICLES, most=CHUNK):
         pages = build_pages(con, chunk)
         con.execute("DELETE FROM story_pages WHERE key IN (SELECT unnest($1))", [chunk])
         bulk_insert(con, "story_pages", ("key", "id", "outlets", "data"),

@@ -56,15 +56,16 @@ def bulk_insert(con, table: str, columns: Sequence[str], rows: Sequence[Sequence
 FEATURES_BUDGET = 3000  # articles whose features (or texts) one group of stories loads at a time
 
 
-def member_groups(keys: Sequence[int], size: Callable[[int], int], budget: int | None = None) -> list[list[int]]:
+def member_groups(keys: Sequence[int], size: Callable[[int], int], budget: int | None = None,
+                  most: int | None = None) -> list[list[int]]:
     """``keys`` (of stories) in order, cut into groups of at most ``budget`` members in all
-    (``FEATURES_BUDGET``; a bigger story alone)."""
+    (``FEATURES_BUDGET``; a bigger story alone) and at most ``most`` stories (no limit: None)."""
     budget = FEATURES_BUDGET if budget is None else budget
     groups: list[list[int]] = []
     total = 0
     for k in keys:
         n = size(k)
-        if groups and total + n <= budget:
+        if groups and total + n <= budget and (most is None or len(groups[-1]) < most):
             groups[-1].append(k)
             total += n
         else:

@@ -278,6 +278,13 @@ class StoryClusterer:
         self._reindex(st)
 
     # -- state
+    def drop_stories(self) -> None:
+        """Forget every story (and the index): what is left is the document frequencies and
+        counters, all that weighting needs (the store's later stages, once stories are written)."""
+        self.stories.clear()
+        self.index.clear()
+        self.archive.clear()
+
     def to_state(self, stories: Iterable[int] | None = None) -> dict:
         """The state as plain data; ``stories``: only these stories' (all when None)."""
         keep = self.stories.values() if stories is None else (self.stories[k] for k in sorted(stories))
