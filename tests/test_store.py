@@ -47,6 +47,23 @@ def test_member_groups_cut_stories_by_their_members():
     assert member_groups([], sizes.__getitem__) == []
 
 
+def test_remark_only_where_a_pool_answer_can_change():
+    """An old member is marked again when a key it reads had no other (non-copy) member and a
+    newcomer brings it; not when another member had it already."""
+    from collections import Counter
+
+    from rashomon.store.corpus import _remark
+
+    sets = {"a": ({"calm"}, {"slam"}, {"slam", "calm"}), "b": (set(), {"slam"}, {"slam"}),
+            "c": ({"calm"}, {"rage"}, {"rage"}), "n": ({"calm"}, {"slam", "rage"}, {"slam", "rage"})}
+    members = ["a", "b", "c", "n"]
+    assert _remark(members, {"n"}, sets, Counter()) == {"c"}  # a and b had each other's "slam"
+    assert _remark(members, {"n"}, sets, Counter({"a": 1, "b": 1})) == {"a", "b", "c"}  # copies
+    assert _remark(members, set(), sets, Counter()) == set()
+    alone = {"a": sets["a"], "n": sets["n"]}
+    assert _remark(["a", "n"], {"n"}, alone, Counter()) == {"a"}  # no other member before
+
+
 def test_store_reads_members_a_group_of_stories_at_a_time(full_store, batch, corpus, tmp_path, monkeypatch):
     """The stories' titles and the storylines' vectors read every member's features (and text):
     with a budget of one article a group, each story is read on its own, and nothing changes."""
@@ -385,13 +402,14 @@ def test_store_old_schema_upgrades_and_fills_story_pages(full_store, tmp_path):
 
     path = tmp_path / "old.duckdb"
     shutil.copy(full_store[0], path)
-    with open_store(path) as s:  # as a store written before migrations 5 to 11
+    with open_store(path) as s:  # as a store written before migrations 5 to 12
         keys_before = s.con.execute("SELECT * FROM event_keys ORDER BY ALL").fetchall()
         index_before = s.con.execute("SELECT * FROM story_index ORDER BY ALL").fetchall()
         s.con.execute("DROP TABLE event_keys")
         s.con.execute("DROP TABLE story_index")
         s.con.execute("DROP TABLE loaded_parse")
         s.con.execute("DROP TABLE loaded_keys")
+        s.con.execute("DROP TABLE mention_sentences")
         s.con.execute("DROP TABLE sentence_vectors")
         s.con.execute("DROP TABLE story_pages")
         s.con.execute("ALTER TABLE story_state DROP COLUMN last_day")
@@ -709,38 +727,44 @@ FERRY = {  # our own fictional coverage of one development, five outlets, no cop
     "e": "Councillor Tomas Lind slammed the Varnhold harbour board over the island route ferry fares. "
          "Lind asked the board to freeze fares for pensioners and students. He said the crossing is "
          "the only link to the hospital.",
+    "f": "Pensioners slammed the planned rise in Varnhold ferry fares at a packed meeting on the island. "
+         "The harbour board said the island route cannot run at a loss for another year.",
 }
 
 
 def _ferry(path: Path, keys: str) -> Path:
     outlets = {"a": "Isle Gazette", "b": "Harbour Post", "c": "Varnhold Daily", "d": "Coast Ledger",
-               "e": "Ferry Times"}
+               "e": "Ferry Times", "f": "Island Voice"}
     path.write_text("".join(json.dumps({
         "id": f"fx-{k}", "outlet": outlets[k], "title": "Ferry fares under review in Varnhold",
-        "published": f"2031-03-0{2 + 'abcde'.index(k) // 2}", "text": FERRY[k]}) + "\n" for k in keys),
+        "published": f"2031-03-0{2 + 'abcdef'.index(k) // 2}", "text": FERRY[k]}) + "\n" for k in keys),
         encoding="utf-8")
     return path
 
 
 def test_store_big_story_reloads_only_what_can_change(tmp_path, monkeypatch, small_bound):
     """A later add loads of a big story only the articles its sections can change or read: an
-    old article whose loaded term the newcomer also uses is marked again (the term became the
-    story's common wording: no longer marked), the others keep theirs; the result equals an add that reloads every
-    member."""
+    old article whose loaded term the newcomer also uses is marked again when no other member
+    used it (the term became the story's common wording: no longer marked), not when another
+    member did already (the pools' answer for it stands); the others keep theirs; the result
+    equals an add that reloads and marks every member."""
     first, second = _ferry(tmp_path / "first.jsonl", "abcd"), _ferry(tmp_path / "second.jsonl", "e")
+    third = _ferry(tmp_path / "third.jsonl", "f")
     real = store_corpus._big_story_needs
-    skipped: list[str] = []
+    skipped: dict[str, set[str]] = {}  # by the add's new articles
+    marked: dict[str, set[str]] = {}
 
     def spy(con, story, pending, partners):
-        need, rest = real(con, story, pending, partners)
-        skipped.extend(rest)
-        return need, rest
+        need, rest, mark = real(con, story, pending, partners)
+        skipped.setdefault(",".join(sorted(pending)), set()).update(a for a in story["articles"] if a not in need)
+        marked.setdefault(",".join(sorted(pending)), set()).update(mark)
+        return need, rest, mark
 
     def everything(con, story, pending, partners):
         real(con, story, pending, partners)  # sets story["compared"]
-        return list(story["articles"]), {}
+        return list(story["articles"]), {}, set(story["articles"])
 
-    docs = []
+    docs, before = [], {}
     for name, fn in (("part", spy), ("all", everything)):
         monkeypatch.setattr(store_corpus, "_big_story_needs", fn)
         with open_store(tmp_path / f"{name}.duckdb") as s:
@@ -748,13 +772,48 @@ def test_store_big_story_reloads_only_what_can_change(tmp_path, monkeypatch, sma
             before = {a.id: [x.text for x in a.loaded] for a in s.analysis().articles}
             s.add([second])
             docs.append(s.analysis().to_json())
-    part, full = docs
+            s.add([third])
+            docs.append(s.analysis().to_json())
+    part, part3, full, full3 = docs
     assert [len(st["articles"]) for st in part["stories"]] == [5]
     compared = part["stories"][0]["compared"]
-    assert "fx-d" not in compared and skipped and "fx-d" not in skipped  # the others: nothing can change
+    assert "fx-d" not in compared and skipped["fx-e"] and "fx-d" not in skipped["fx-e"]  # the others: nothing can change
+    assert marked["fx-e"] == {"fx-d", "fx-e"}  # the newcomer and the one whose term it shares
     assert before["fx-d"] == ["slammed"]
     assert {a["id"]: a["loaded"] for a in part["articles"]}["fx-d"] == []  # now the story's wording
     assert part["articles"] == full["articles"] and part["stories"] == full["stories"]
+    # "slammed" again: d and e had it both, so neither's marking can change
+    assert [len(st["articles"]) for st in part3["stories"]] == [6]
+    assert marked["fx-f"] == {"fx-f"}
+    assert part3["articles"] == full3["articles"] and part3["stories"] == full3["stories"]
+
+
+def test_store_big_story_timeline_from_stored_mention_sentences(corpus, tmp_path, monkeypatch, small_bound):
+    """A later add does not load a big story's old members for its timeline: it quotes them by
+    their stored mention sentences (table ``mention_sentences``, computed once from the text);
+    the stories equal those of an add that loads every member."""
+    real = store_corpus._big_story_needs
+    first = sorted(corpus.glob("0[1-4]*"))
+
+    def everything(con, story, pending, partners):
+        real(con, story, pending, partners)  # sets story["compared"]
+        return list(story["articles"]), {}, set(story["articles"])
+
+    docs, kept = [], 0
+    for name in ("part", "all"):
+        if name == "all":
+            monkeypatch.setattr(store_corpus, "_big_story_needs", everything)
+        with open_store(tmp_path / f"{name}.duckdb") as s:
+            old = set(s.add(first).new)
+            s.add(corpus)
+            docs.append(s.analysis().to_json())
+            if name == "part":
+                kept = s.con.execute("SELECT count(DISTINCT article) FROM mention_sentences "
+                                     "WHERE article IN (SELECT unnest($1))", [sorted(old)]).fetchone()[0]
+    part, full = docs
+    assert kept, "no old member quoted from its stored sentences: the test does not reach the cache"
+    assert any(st.get("compared") and st["timeline"] for st in part["stories"])
+    assert part["stories"] == full["stories"] and part["articles"] == full["articles"]
 
 
 def test_store_page_of_a_big_story_holds_the_quotes_and_reuse_of_its_focus(corpus, tmp_path, small_bound):

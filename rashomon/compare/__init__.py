@@ -200,12 +200,15 @@ def compare_story(story: dict, articles: list[Article], claims_by: dict[str, lis
     for a in members:
         if a.id not in claims_by:
             claims_by[a.id] = claims_of(a)
-    member_ids = [a.id for a in members]
+    sentences = lookups.get("sentences")
+    present = {a.id for a in members}
+    member_ids = [a for a in story["articles"] if a in present or a in sentences] if sentences else [
+        a.id for a in members]
     at = lookups.get("events_at")
     events = lookups["events"] if at is None else [  # those with a mention in the story, in order
         lookups["events"][k] for k in sorted({k for a in member_ids for k in at.get(a, ())})]
     story["timeline"] = timeline(events, member_ids, claims_by,
-                                 {a.id: a.text for a in members}, loaded_at)
+                                 {a.id: a.text for a in members}, loaded_at, sentences)
 
 
 def plan_compare(analysis: Analysis, ctx: dict | None = None) -> dict:
@@ -261,7 +264,9 @@ def plan_compare(analysis: Analysis, ctx: dict | None = None) -> dict:
 def compare_stage(analysis: Analysis, ctx: dict | None = None) -> None:
     """Fill ``summary``, ``timeline``, ``facts`` and ``conflicts`` of every story in place.
 
-    ``ctx["embed"]`` may hold a function texts -> unit vectors (tests pass a small one; the store
+    ``ctx["mention_sentences"]``: article -> mention start -> ``Claim``, the timeline's sentences
+    of story members not in the analysis (``timeline.timeline``; the store gives them for a big
+    story's members it does not load). ``ctx["embed"]`` may hold a function texts -> unit vectors (tests pass a small one; the store
     its cache); by default the packaged all-MiniLM-L6-v2 embeds, loaded on first need, in a
     background thread while the stories whose vectors are ready are compared. A plan made by
     ``plan_compare`` for this analysis is taken from ``ctx["compare_plan"]``."""
@@ -275,7 +280,8 @@ def compare_stage(analysis: Analysis, ctx: dict | None = None) -> None:
     analysis.stats["compare_sentences_embedded"] = embeddings.distinct
     lookups = {"reuse": analysis.reuse, "entities": _entity_spans(analysis.entities),
                "times": _by_article(analysis.times), "quotes": _by_article(analysis.quotes),
-               "events": analysis.events, "events_at": _events_at(analysis.events)}
+               "events": analysis.events, "events_at": _events_at(analysis.events),
+               "sentences": ctx.get("mention_sentences")}
     waited = 0.0
     for story, arts, every, mask, handles in plan["plans"]:
         mine = None

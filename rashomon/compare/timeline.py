@@ -22,11 +22,20 @@ def _sentence_at(claims: list[Claim], starts: list[int], text: str, pos: int, ar
     return Claim(article, pos, pos, "", -1)
 
 
+def mention_sentence(claims: list[Claim], text: str, pos: int, article: str) -> Claim:
+    """The sentence a timeline quotes for an event mention at character ``pos`` of an article
+    whose claims are ``claims`` (``sentences.claims_of``)."""
+    return _sentence_at(claims, [c.start for c in claims], text, pos, article)
+
+
 def timeline(events: list[dict], members: list[str], claims_by: dict[str, list[Claim]],
-             texts: dict[str, str], loaded: dict[tuple[str, int], int]) -> list[dict]:
+             texts: dict[str, str], loaded: dict[tuple[str, int], int],
+             sentences: dict[str, dict[int, Claim]] | None = None) -> list[dict]:
     """Dated timeline entries of the story whose articles are ``members``, oldest first.
 
-    ``loaded`` maps (article, sentence start) to the number of loaded spans in the sentence."""
+    ``loaded`` maps (article, sentence start) to the number of loaded spans in the sentence.
+    ``sentences``: for members whose text is not in ``texts``, the sentence of each of their
+    dated event mentions by its start (``mention_sentence``; the store keeps them)."""
     order = {a: i for i, a in enumerate(members)}
     starts = {a: [c.start for c in claims_by.get(a, ())] for a in order}
     entries: dict[tuple[str, str], dict] = {}
@@ -38,7 +47,10 @@ def timeline(events: list[dict], members: list[str], claims_by: dict[str, list[C
             a = m["article"]
             if a not in order:
                 continue
-            c = _sentence_at(claims_by.get(a, []), starts.get(a, []), texts[a], m["start"], a)
+            if a in texts:
+                c = _sentence_at(claims_by.get(a, []), starts.get(a, []), texts[a], m["start"], a)
+            else:
+                c = (sentences or {}).get(a, {}).get(m["start"]) or Claim(a, 0, 0, "", -1)
             if c.end > c.start and (c.article, c.start) not in {(x.article, x.start) for x in sents}:
                 sents.append(c)
         if not sents:

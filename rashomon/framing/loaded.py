@@ -229,11 +229,15 @@ def _named(phrase: str) -> bool:
     return any(phrase[s:e][:1].isupper() for s, e, _ in tokens(phrase)[1:])
 
 
-def contrast_pairs(analysis: Analysis, lex: Lexicon | None = None) -> dict[str, list[tuple[str, str | None]]]:
-    """From the reuse pairs: article id -> [(loaded phrase as written, plain alternative)]."""
+def contrast_pairs(analysis: Analysis, lex: Lexicon | None = None,
+                   only: set[str] | None = None) -> dict[str, list[tuple[str, str | None]]]:
+    """From the reuse pairs: article id -> [(loaded phrase as written, plain alternative)]; for
+    the articles in ``only`` when given (the others' pairs are not read)."""
     lex = lex or lexicon()
     out: dict[str, list[tuple[str, str | None]]] = {}
     for r in analysis.reuse:
+        if only is not None and r["a"] not in only and r["b"] not in only:
+            continue
         for sub in r.get("substitutions") or []:
             if sub.get("kind") != "wording" or sub.get("scope") == "sentence":
                 continue
@@ -242,6 +246,8 @@ def contrast_pairs(analysis: Analysis, lex: Lexicon | None = None) -> dict[str, 
             if not wa or not wb or len(wa) > SWAP_MAX_WORDS or len(wb) > SWAP_MAX_WORDS:
                 continue
             for side, other, aid in ((a, b, r["a"]), (b, a, r["b"])):
+                if only is not None and aid not in only:
+                    continue
                 ev = _evidence(side, lex)
                 if not ev or not _plain(other, lex):
                     continue
@@ -355,20 +361,26 @@ def loaded_stage(analysis: Analysis, ctx: dict | None = None) -> None:
 
     ``ctx["loaded_sets"]``: article id -> ``(words, lemmas)`` (``story_keys``) of story members
     not in ``analysis.articles``: they count in their story's pools, and their own ``loaded`` is
-    left alone (the store re-runs this stage on the articles whose marking can change)."""
+    left alone (the store re-runs this stage on the articles whose marking can change).
+    ``ctx["loaded_keep"]``: articles of ``analysis.articles`` whose ``loaded`` stands as it is
+    (the store loads them for the comparison, not to mark them again); with their sets in
+    ``ctx["loaded_sets"]`` their texts are not read here at all."""
     lex = lexicon()
     by_id: dict[str, Article] = {a.id: a for a in analysis.articles}
+    given = (ctx or {}).get("loaded_sets") or {}
+    keep = set((ctx or {}).get("loaded_keep") or ())
     words: dict[str, set[str]] = {}
     hits: dict[str, list[Hit]] = {}
     for a in analysis.articles:
-        words[a.id], hits[a.id] = _words_hits(a.text, lex)
+        if a.id not in keep or a.id not in given:
+            words[a.id], hits[a.id] = _words_hits(a.text, lex)
     lemmas: dict[str, set[str]] = {k: {h.entry.lemma for h in v} for k, v in hits.items()}
-    for aid, (w, lem) in ((ctx or {}).get("loaded_sets") or {}).items():
+    for aid, (w, lem) in given.items():
         if aid not in words:
             words[aid], lemmas[aid] = set(w), set(lem)
     peers = _story_of(analysis)
     copies = {(r["a"], r["b"]) for r in analysis.reuse} | {(r["b"], r["a"]) for r in analysis.reuse}
-    contrast = contrast_pairs(analysis, lex)
+    contrast = contrast_pairs(analysis, lex, {a.id for a in analysis.articles if a.id not in keep})
     tags = (ctx or {}).get("loaded_pos") or {}
     extents = (ctx or {}).get("loaded_ext") or {}
     reused: dict[str, set[str]] = {}
@@ -378,6 +390,9 @@ def loaded_stage(analysis: Analysis, ctx: dict | None = None) -> None:
     pools: dict[int, tuple[Counter, Counter]] = {}
     n = 0
     for a in analysis.articles:
+        if a.id in keep:
+            n += len(a.loaded)
+            continue
         k = story_of.get(a.id)
         if k is not None:  # the words of its story's other articles, without uniting their sets
             members = analysis.stories[k]["articles"]

@@ -23,6 +23,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 
@@ -295,14 +296,46 @@ def _check_lexicon(con) -> None:
         con.execute("INSERT OR REPLACE INTO meta VALUES ('loaded_keys_lexicon', ?)", [fp])
 
 
-def _big_story_needs(con, story: dict, pending: set[str], partners: set[str]) -> tuple[list[str], dict]:
+def _remark(members: list[str], new: set[str], sets: dict, copies: Counter) -> set[str]:
+    """The old members (not in ``new``) whose loaded wording can change when ``new`` join their
+    story. An article's marking reads the story's pools only as "does another member have this
+    key" (``loaded._Others``): for a key of its ``reads``, a count over the other members, less
+    its copies' (a copy shares its source's wording). Adding members changes such a test only
+    for a key no other old member had: the pools of a big story already hold its common
+    wording, so few old members qualify. ``copies``: how many reuse partners each member has in
+    the story (an upper bound of the copies holding a key); the new articles' partners are
+    taken by the caller."""
+    old = [a for a in members if a not in new]
+    words = Counter(w for a in old for w in sets[a][0])
+    lemmas = Counter(x for a in old for x in sets[a][1])
+    brought_w = set().union(*(sets[a][0] for a in new)) if new else set()
+    brought_l = set().union(*(sets[a][1] for a in new)) if new else set()
+    if not brought_w and not brought_l:
+        return set()
+    with_w = sum(1 for a in old if sets[a][0])
+    with_l = sum(1 for a in old if sets[a][1])
+    out = set()
+    for a in old:
+        w, lem, reads = sets[a]
+        own = copies.get(a, 0)
+        if (brought_w and with_w - bool(w) <= 0) or (brought_l and with_l - bool(lem) - own <= 0):
+            out.add(a)  # the story had no other member with such words: the pools' truth changes
+        elif any(words[r] - (r in w) <= 0 for r in reads & brought_w) or any(
+                lemmas[r] - (r in lem) - own <= 0 for r in reads & brought_l):
+            out.add(a)
+    return out
+
+
+def _big_story_needs(con, story: dict, pending: set[str],
+                     partners: set[str]) -> tuple[list[str], dict, set[str]]:
     """For a story over ``MAX_COMPARED`` articles: sets its ``compared`` (chosen over all its
     articles from their outlets, dates and reuse, as ``compare.plan_compare`` chooses) and returns
-    the articles its sections need in full, with the ``(words, lemmas)`` of the others for the
-    loaded stage's pools. Needed: the compared ones, the new ones and reuse partners of new ones
-    (their evidence changed), those with a dated event mention (the timeline quotes them), and
-    the old ones whose loaded wording can change: those whose ``story_keys`` reads meet a word or
-    lemma a new member brings (the loaded stage's pools change nowhere else)."""
+    the articles its sections need in full, the ``(words, lemmas)`` of every member whose
+    loaded wording stands (for the loaded stage's pools), and the members to mark again. Needed:
+    the compared ones and those marked again: the new ones, the reuse partners of new ones (their
+    evidence changed) and the old ones whose loaded wording can change (``_remark``). The
+    timeline quotes the other members through their stored mention sentences
+    (``mention_sentences``)."""
     from ..compare import compared_articles
 
     members = list(dict.fromkeys(story["articles"]))
@@ -313,15 +346,35 @@ def _big_story_needs(con, story: dict, pending: set[str], partners: set[str]) ->
         "WHERE a IN (SELECT unnest($1)) AND b IN (SELECT unnest($1))", [members]).fetchall()]
     story["compared"] = [m.id for m in compared_articles([_Member(a, *meta[a]) for a in members], reuse)]
     sets = story_sets(con, members)
-    new = [a for a in members if a in pending]
-    brought = set().union(*(sets[a][0] | sets[a][1] for a in new)) if new else set()
-    dated = {a for (a,) in con.execute(
-        "SELECT DISTINCT ea.article FROM event_articles ea JOIN events e ON e.id = ea.event "
-        "WHERE ea.article IN (SELECT unnest($1)) AND coalesce(json_extract_string(e.data, '$.date'), '') <> ''",
-        [members]).fetchall()}
-    need = {a for a in members if a in pending or a in partners or a in dated or sets[a][2] & brought}
-    need |= set(story["compared"])
-    return [a for a in members if a in need], {a: sets[a][:2] for a in members if a not in need}
+    new = {a for a in members if a in pending}
+    copies = Counter(x for r in {(min(r["a"], r["b"]), max(r["a"], r["b"])) for r in reuse} for x in r)
+    mark = new | {a for a in members if a in partners} | _remark(members, new, sets, copies)
+    need = mark | set(story["compared"])
+    return [a for a in members if a in need], {a: sets[a][:2] for a in members if a not in mark}, mark
+
+
+def mention_sentences(con, wanted: dict[str, set[int]], load_articles) -> dict[str, dict[int, object]]:
+    """The timeline's sentence (``compare.timeline.mention_sentence``) of each wanted event
+    mention (article -> mention starts), as ``Claim``s: from table ``mention_sentences``; the
+    missing ones computed from their articles (read ``SETS_CHUNK`` at a time) and kept."""
+    from ..compare.sentences import Claim, claims_of
+    from ..compare.timeline import mention_sentence
+
+    ids = sorted(wanted)
+    out: dict[str, dict[int, Claim]] = {}
+    for a, pos, s, e, text in con.execute("SELECT article, pos, start, stop, text FROM mention_sentences "
+                                          "WHERE article IN (SELECT unnest($1))", [ids]).fetchall():
+        out.setdefault(a, {})[pos] = Claim(a, s, e, text, -1)
+    missing = [a for a in ids if not wanted[a] <= out.get(a, {}).keys()]
+    for k in range(0, len(missing), SETS_CHUNK):
+        rows = []
+        for art in load_articles(missing[k:k + SETS_CHUNK]):
+            claims, have = claims_of(art), out.setdefault(art.id, {})
+            for pos in sorted(wanted[art.id] - have.keys()):
+                have[pos] = c = mention_sentence(claims, art.text, pos, art.id)
+                rows.append((art.id, pos, c.start, c.end, c.text))
+        bulk_insert(con, "mention_sentences", ("article", "pos", "start", "stop", "text"), rows)
+    return out
 
 
 def update_story_sections(con, touched: set[int], pending: Sequence[str],
@@ -359,15 +412,18 @@ def update_story_sections(con, touched: set[int], pending: Sequence[str],
     for row in rows:
         story = story_dict(row)
         if len(story["articles"]) > MAX_COMPARED:
-            need, sets = _big_story_needs(con, story, pend, partners)
+            need, sets, mark = _big_story_needs(con, story, pend, partners)
         else:
             story.pop("compared", None)
             need, sets = list(story["articles"]), {}
-        if batch and size + len(need) > SECTIONS_BUDGET:
+            mark = set(need)
+        # a member not loaded counts for its stored mention sentences, a tenth of an article
+        weight = len(need) + (len(story["articles"]) - len(need)) // 10
+        if batch and size + weight > SECTIONS_BUDGET:
             _sections_batch(con, batch, load_articles, cache, norp)
             batch, size = [], 0
-        batch.append((row[0], story, need, sets))
-        size += len(need)
+        batch.append((row[0], story, need, sets, mark))
+        size += weight
     if batch:
         _sections_batch(con, batch, load_articles, cache, norp)
     evict(con, day, load_weights()["max_gap_days"])
@@ -376,16 +432,20 @@ def update_story_sections(con, touched: set[int], pending: Sequence[str],
     return {r[0] for r in rows}
 
 
-def _sections_batch(con, batch: list[tuple[int, dict, list[str], dict]], load_articles, cache,
+def _sections_batch(con, batch: list[tuple[int, dict, list[str], dict, set[str]]], load_articles, cache,
                     norp: list[dict]) -> None:
     """Loaded wording and sections of one batch of stories: ``(key, story, articles needed in
-    full, (words, lemmas) of the story's other articles)`` each."""
+    full, (words, lemmas) of the story's articles whose loaded wording stands, articles to mark
+    again)`` each."""
     from ..compare import compare_stage
     from ..framing import loaded_stage
     from .entities import _entities_of
 
-    stories = [st for _k, st, _n, _s in batch]
-    core = sorted({a for _k, _st, need, _s in batch for a in need})
+    stories = [st for _k, st, *_ in batch]
+    core = sorted({a for _k, _st, need, *_ in batch for a in need})
+    mark = {a for *_, m in batch for a in m}
+    # a big story's members not loaded: its timeline reads their events and mention sentences
+    rest = sorted({a for st in stories for a in st["articles"]} - set(core))
     # entities, quotes and times are read by the comparison and the framing table, which read
     # the compared articles (all of a story within MAX_COMPARED)
     read = sorted({a for st in stories for a in st.get("compared", st["articles"])})
@@ -403,12 +463,22 @@ def _sections_batch(con, batch: list[tuple[int, dict, list[str], dict]], load_ar
     sub.entities = _entities_of(con, read) + norp
     sub.events = [json.loads(d) for (d,) in con.execute(
         "SELECT data FROM events WHERE id IN (SELECT event FROM event_articles WHERE article IN (SELECT unnest($1))) "
-        "ORDER BY pos", [core]).fetchall()]
-    loaded_stage(sub, {**loaded_parse(con, core),
-                       "loaded_sets": {a: s for _k, _st, _n, sets in batch for a, s in sets.items()}})
-    compare_stage(sub, {"embed": cache, "some_members": True})
+        "ORDER BY pos", [core + rest]).fetchall()]
+    out_of = set(rest)
+    wanted: dict[str, set[int]] = {}
+    for ev in sub.events:
+        if ev.get("date"):
+            for m in ev.get("mentions", ()):
+                if m["article"] in out_of:
+                    wanted.setdefault(m["article"], set()).add(m["start"])
+    loaded_stage(sub, {**loaded_parse(con, sorted(mark)),
+                       "loaded_sets": {a: s for _k, _st, _n, sets, _m in batch for a, s in sets.items()},
+                       "loaded_keep": {a for a in core if a not in mark}})
+    compare_stage(sub, {"embed": cache, "some_members": True,
+                        "mention_sentences": mention_sentences(con, wanted, load_articles)})
+    marked = [a for a in sub.articles if a.id in mark]
     con.execute("CREATE OR REPLACE TEMP TABLE new_loaded AS SELECT unnest($1) AS id, unnest($2) AS loaded",
-                [[a.id for a in sub.articles], [dumps([x.to_json() for x in a.loaded]) for a in sub.articles]])
+                [[a.id for a in marked], [dumps([x.to_json() for x in a.loaded]) for a in marked]])
     con.execute("UPDATE articles SET loaded = n.loaded FROM new_loaded n WHERE articles.id = n.id")
     con.execute("DROP TABLE new_loaded")
     con.execute("CREATE OR REPLACE TEMP TABLE new_sections AS SELECT unnest($1) AS key, unnest($2) AS sections",

@@ -115,6 +115,11 @@ MIGRATIONS: list[tuple[int, list]] = [  # SQL strings, or functions of the conne
     # re-marks only the articles of a big story whose marking can change; filled as needed
     (11, ["CREATE TABLE loaded_keys (article VARCHAR PRIMARY KEY, words VARCHAR NOT NULL, "
           "lemmas VARCHAR NOT NULL, reads VARCHAR NOT NULL)"]),
+    # the sentence a story's timeline quotes for each dated event mention of an article
+    # (compare.timeline.mention_sentence), so an add builds a big story's timeline without
+    # loading its members' texts; filled as needed
+    (12, ["CREATE TABLE mention_sentences (article VARCHAR NOT NULL, pos INTEGER NOT NULL, "
+          "start INTEGER NOT NULL, stop INTEGER NOT NULL, text VARCHAR NOT NULL)"]),
 ]
 
 LATEST = MIGRATIONS[-1][0]
