@@ -190,3 +190,29 @@ def test_nlp_annotations_carry_the_parsers_tags_of_lexicon_hits():
     text = "Prices could spiral, and Councillor Ada Pell ended with a retort about the budget."
     ann = annotate_article(art("x", text), load()(text))
     assert ann.loaded_pos == {text.index("spiral"): "VERB", text.index("retort"): "NOUN"}
+
+
+def test_occurrences_are_the_whole_word_regex_matches():
+    """``_occurrences`` finds a phrase by substring search: the same spans as the regex
+    ``(?<![\\w-])phrase(?![\\w-])`` it replaces, on texts made to hit every boundary case."""
+    import random
+    import re
+
+    from rashomon.framing.loaded import _occurrences
+
+    def regex(text, phrase):
+        if not phrase.strip():
+            return []
+        pat = re.compile(r"(?<![\w-])" + re.escape(phrase) + r"(?![\w-])")
+        return [(m.start(), m.end()) for m in pat.finditer(text)]
+
+    rng = random.Random(7)
+    parts = ["a", "b", "ab", "-", " ", "é", "_", "1", ".", "aa"]
+    hits = 0
+    for _ in range(20000):
+        text = "".join(rng.choice(parts) for _ in range(rng.randint(0, 12)))
+        phrase = "".join(rng.choice(parts) for _ in range(rng.randint(0, 4)))
+        assert _occurrences(text, phrase) == regex(text, phrase), (text, phrase)
+        hits += bool(regex(text, phrase))
+    assert hits > 200
+    assert _occurrences("anti-terror groups, terror and terror", "terror") == [(20, 26), (31, 37)]

@@ -402,7 +402,7 @@ def test_store_old_schema_upgrades_and_fills_story_pages(full_store, tmp_path):
 
     path = tmp_path / "old.duckdb"
     shutil.copy(full_store[0], path)
-    with open_store(path) as s:  # as a store written before migrations 5 to 12
+    with open_store(path) as s:  # as a store written before migrations 5 to 13
         keys_before = s.con.execute("SELECT * FROM event_keys ORDER BY ALL").fetchall()
         index_before = s.con.execute("SELECT * FROM story_index ORDER BY ALL").fetchall()
         s.con.execute("DROP TABLE event_keys")
@@ -410,6 +410,7 @@ def test_store_old_schema_upgrades_and_fills_story_pages(full_store, tmp_path):
         s.con.execute("DROP TABLE loaded_parse")
         s.con.execute("DROP TABLE loaded_keys")
         s.con.execute("DROP TABLE mention_sentences")
+        s.con.execute("ALTER TABLE reuse DROP COLUMN kind")
         s.con.execute("DROP TABLE sentence_vectors")
         s.con.execute("DROP TABLE story_pages")
         s.con.execute("ALTER TABLE story_state DROP COLUMN last_day")
@@ -418,6 +419,8 @@ def test_store_old_schema_upgrades_and_fills_story_pages(full_store, tmp_path):
         open_store(path, read_only=True)
     with open_store(path) as s:
         assert s.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == str(LATEST)
+        kinds = s.con.execute("SELECT kind, data FROM reuse").fetchall()
+        assert kinds and all(k == json.loads(d)["kind"] for k, d in kinds)
         keys = [k for (k,) in s.con.execute("SELECT key FROM stories").fetchall()]
         assert keys and _pages(s) == build_pages(s.con, keys)
         last = dict(s.con.execute("SELECT key, last_day FROM story_state").fetchall())

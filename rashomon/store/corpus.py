@@ -342,7 +342,7 @@ def _big_story_needs(con, story: dict, pending: set[str],
     meta = {a: (o, p) for a, o, p in con.execute(
         "SELECT id, outlet, published FROM articles WHERE id IN (SELECT unnest($1))", [members]).fetchall()}
     reuse = [{"a": a, "b": b, "kind": kind} for a, b, kind in con.execute(
-        "SELECT a, b, json_extract_string(data, '$.kind') FROM reuse "
+        "SELECT a, b, kind FROM reuse "
         "WHERE a IN (SELECT unnest($1)) AND b IN (SELECT unnest($1))", [members]).fetchall()]
     story["compared"] = [m.id for m in compared_articles([_Member(a, *meta[a]) for a in members], reuse)]
     sets = story_sets(con, members)
@@ -417,8 +417,8 @@ def update_story_sections(con, touched: set[int], pending: Sequence[str],
             story.pop("compared", None)
             need, sets = list(story["articles"]), {}
             mark = set(need)
-        # a member not loaded counts for its stored mention sentences, a tenth of an article
-        weight = len(need) + (len(story["articles"]) - len(need)) // 10
+        # a member not loaded counts for its events and stored mention sentences, half an article
+        weight = len(need) + (len(story["articles"]) - len(need)) // 2
         if batch and size + weight > SECTIONS_BUDGET:
             _sections_batch(con, batch, load_articles, cache, norp)
             batch, size = [], 0

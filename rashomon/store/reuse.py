@@ -124,9 +124,9 @@ def add_reuse(con, batch: Sequence[Article], seqs: dict[str, int], load_articles
         i, j = sorted((index[x], index[y]))
         cands.setdefault((i, j), set()).update(routes)
     found = judge_candidates(local, feats, cands)
-    bulk_insert(con, "reuse", ("a", "b", "lo", "hi", "data"),
+    bulk_insert(con, "reuse", ("a", "b", "lo", "hi", "data", "kind"),
                 [(r["a"], r["b"], min(seqs[r["a"]], seqs[r["b"]]), max(seqs[r["a"]], seqs[r["b"]]),
-                  _dumps(r)) for r in found])
+                  _dumps(r), r["kind"]) for r in found])
     dates = infer_dates(local, found)
     by_id = {a.id: a for a in local}
     for aid, day in dates.items():

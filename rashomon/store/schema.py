@@ -120,6 +120,10 @@ MIGRATIONS: list[tuple[int, list]] = [  # SQL strings, or functions of the conne
     # loading its members' texts; filled as needed
     (12, ["CREATE TABLE mention_sentences (article VARCHAR NOT NULL, pos INTEGER NOT NULL, "
           "start INTEGER NOT NULL, stop INTEGER NOT NULL, text VARCHAR NOT NULL)"]),
+    # each reuse pair's kind beside its JSON: choosing a big story's compared articles reads the
+    # kinds of its pairs, and a read of ``data`` scans the whole column (its substitutions)
+    (13, ["ALTER TABLE reuse ADD COLUMN kind VARCHAR",
+          "UPDATE reuse SET kind = json_extract_string(data, '$.kind')"]),
 ]
 
 LATEST = MIGRATIONS[-1][0]
