@@ -15,7 +15,13 @@
   store.
 * loaded wording and the comparison (``rashomon.framing``, ``rashomon.compare``): recomputed
   for the stories touched by this add and the stories of their reuse partners (story peers and
-  reuse contrasts are the evidence); the other articles and stories keep theirs.
+  reuse contrasts are the evidence); the other articles and stories keep theirs. Of a big
+  story (over ``compare.MAX_COMPARED`` articles) only the compared articles and those whose
+  marking can change are loaded: the new ones, their reuse partners, and the old ones that read
+  a key of the story's pools no other member had (``_remark``); its timeline quotes the other
+  members by their stored mention sentences (``mention_sentences``). The result is the one a
+  reload of every member gives (tested); the other members are read as their stored keys,
+  events and sentences, not as texts run through the stages again.
 * storylines: kept story by story (vectors, a key-term index and links to the most similar
   earlier story, ``rashomon.store.storylines``): only the links that the touched stories can
   change are recomputed, and only the storylines holding them are rewritten.
