@@ -84,6 +84,42 @@ def test_store_reads_members_a_group_of_stories_at_a_time(full_store, batch, cor
         assert vec == sorted(s.con.execute("SELECT * FROM story_vec").fetchall())
 
 
+def test_store_storyline_vectors_count_only_new_members(corpus, tmp_path, monkeypatch):
+    """A later add reads the features of a grown story's new members only (its sums over the
+    old ones are kept in ``story_counts``), and the story vectors equal those of an add that
+    sums every member again."""
+    from rashomon.store import storylines as store_storylines
+
+    real = store_storylines.write_vectors
+    read: dict[str, list[str]] = {}
+
+    def spy(con, keys, clusterer, features, load_articles):
+        def feats(ids):
+            read.setdefault(name, []).extend(ids)
+            return features(ids)
+        return real(con, keys, clusterer, feats, load_articles)
+
+    monkeypatch.setattr(store_storylines, "write_vectors", spy)
+    first = sorted(corpus.glob("0[1-4]*"))
+    vecs = {}
+    for name in ("counted", "again", "changed"):
+        with open_store(tmp_path / f"{name}.duckdb") as s:
+            old = set(s.add(first).new)
+            if name == "again":
+                s.con.execute("DELETE FROM story_counts")
+            elif name == "changed":  # as if a member before the counted end had changed
+                s.con.execute("UPDATE story_counts SET prefix = 'other'")
+            read.pop(name, None)
+            s.add(corpus)
+            vecs[name] = sorted(s.con.execute("SELECT * FROM story_vec").fetchall())
+            grown = [k for k, arts in s.con.execute("SELECT key, articles FROM stories").fetchall()
+                     if old & set(arts) and set(arts) - old]
+    assert grown, "no story took articles in both adds: the test does not reach the sums"
+    assert old & set(read["again"]) and not old & set(read["counted"])
+    assert old & set(read["changed"])
+    assert vecs["counted"] == vecs["again"] == vecs["changed"]
+
+
 def test_store_readd_is_noop(full_store, corpus):
     path, first, doc = full_store
     with open_store(path) as s:
@@ -402,7 +438,7 @@ def test_store_old_schema_upgrades_and_fills_story_pages(full_store, tmp_path):
 
     path = tmp_path / "old.duckdb"
     shutil.copy(full_store[0], path)
-    with open_store(path) as s:  # as a store written before migrations 5 to 13
+    with open_store(path) as s:  # as a store written before migrations 5 to 14
         keys_before = s.con.execute("SELECT * FROM event_keys ORDER BY ALL").fetchall()
         index_before = s.con.execute("SELECT * FROM story_index ORDER BY ALL").fetchall()
         s.con.execute("DROP TABLE event_keys")
@@ -411,6 +447,7 @@ def test_store_old_schema_upgrades_and_fills_story_pages(full_store, tmp_path):
         s.con.execute("DROP TABLE loaded_keys")
         s.con.execute("DROP TABLE mention_sentences")
         s.con.execute("ALTER TABLE reuse DROP COLUMN kind")
+        s.con.execute("DROP TABLE story_counts")
         s.con.execute("DROP TABLE sentence_vectors")
         s.con.execute("DROP TABLE story_pages")
         s.con.execute("ALTER TABLE story_state DROP COLUMN last_day")

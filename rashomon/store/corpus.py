@@ -255,7 +255,7 @@ def loaded_parse(con, ids: Sequence[str]) -> dict:
     return {"loaded_pos": pos, "loaded_ext": ext}
 
 
-SECTIONS_BUDGET = 3000  # articles one batch of stories loads in full for their sections
+SECTIONS_BUDGET = 3000  # story members one batch of stories reads (texts, or events and mention sentences)
 SETS_CHUNK = 500  # articles read at a time to compute their story_keys
 
 
@@ -423,8 +423,8 @@ def update_story_sections(con, touched: set[int], pending: Sequence[str],
             story.pop("compared", None)
             need, sets = list(story["articles"]), {}
             mark = set(need)
-        # a member not loaded counts for its events and stored mention sentences, half an article
-        weight = len(need) + (len(story["articles"]) - len(need)) // 2
+        # a member not loaded counts as one too: the batch reads its events (all their mentions)
+        weight = len(story["articles"])
         if batch and size + weight > SECTIONS_BUDGET:
             _sections_batch(con, batch, load_articles, cache, norp)
             batch, size = [], 0

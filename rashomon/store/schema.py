@@ -17,6 +17,7 @@ from .errors import StoreError
 from .entities import EVENT_KEYS, fill_event_keys
 from .entities import SCHEMA as ENTITY_TABLES
 from .pages import SCHEMA as PAGE_TABLES
+from .storylines import COUNTS_TABLE as STORY_COUNTS
 from .storylines import SCHEMA as STORYLINE_TABLES
 from .vectors import SCHEMA as VECTOR_TABLES
 
@@ -124,6 +125,10 @@ MIGRATIONS: list[tuple[int, list]] = [  # SQL strings, or functions of the conne
     # kinds of its pairs, and a read of ``data`` scans the whole column (its substitutions)
     (13, ["ALTER TABLE reuse ADD COLUMN kind VARCHAR",
           "UPDATE reuse SET kind = json_extract_string(data, '$.kind')"]),
+    # each story's sums over its members for the storylines' vectors and relation rates, with the
+    # members they cover (rashomon.store.storylines.write_vectors): an add reads the features
+    # and texts of a story's new members only; filled story by story as they are touched
+    (14, [STORY_COUNTS]),
 ]
 
 LATEST = MIGRATIONS[-1][0]

@@ -19,6 +19,7 @@ that wrote them (IDF drifts slowly; ``rashomon.store`` documents the difference 
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from collections import Counter
@@ -29,8 +30,8 @@ import numpy as np
 from ..model import Article, content_id
 from ..stories import ArticleFeatures, StoryClusterer
 from ..stories.features import _day
-from ..stories.storylines import (MAX_GAP_DAYS, MIN_SIMILARITY, _unit, best_matches, key_terms, relation,
-                                  relation_rates)
+from ..stories.storylines import (MAX_GAP_DAYS, MIN_SIMILARITY, _unit, best_matches, key_terms, rates_of,
+                                  relation, relation_counts)
 from .rows import bulk_insert, dumps, member_groups
 
 SCHEMA = [
@@ -43,45 +44,78 @@ SCHEMA = [
 ]
 
 
-def _vectors(members: Sequence[ArticleFeatures], clusterer: StoryClusterer) -> tuple[dict, dict]:
+COUNTS_TABLE = ("CREATE TABLE story_counts (key INTEGER PRIMARY KEY, n INTEGER NOT NULL, prefix VARCHAR NOT NULL, "
+                "words VARCHAR NOT NULL, names VARCHAR NOT NULL, rel VARCHAR NOT NULL, total BIGINT NOT NULL)")
+
+
+def _vectors(words: Counter, names: Counter, clusterer: StoryClusterer) -> tuple[dict, dict]:
+    """A story's unit TF-IDF vectors from its members' summed word and name weights."""
     n = clusterer.n_docs
-    words: Counter = Counter()
-    names: Counter = Counter()
-    for f in members:
-        words.update(f.words)
-        names.update(f.family("names"))
     idf = lambda fam, t: 1.0 + math.log((n + 1) / (clusterer.df[fam].get(t, 0) + 0.5))  # noqa: E731
     vw = _unit({t: (1 + math.log(c)) * idf("words", t) for t, c in words.items() if c > 0})
     vn = _unit({"@" + t: (1 + math.log(c)) * idf("names", t) for t, c in names.items() if c > 0})
     return vw, vn
 
 
+def _prefix(members: Sequence[str]) -> str:
+    """A digest of the members a story's sums cover, in order (any change before the end shows)."""
+    return hashlib.blake2b("\n".join(members).encode(), digest_size=16).hexdigest()
+
+
 def write_vectors(con, keys: Sequence[int], clusterer: StoryClusterer,
                   features: Callable[[list[str]], dict[str, ArticleFeatures]],
                   load_articles: Callable[[list[str]], list[Article]]) -> None:
-    """(Re)write ``story_vec`` and ``story_terms`` of these stories."""
+    """(Re)write ``story_vec`` and ``story_terms`` of these stories.
+
+    A story's vectors and relation rates come from sums over its members (word and name
+    weights, relation words, tokens), kept in ``story_counts`` with the number of members they
+    cover: members join a story at its end, so an add reads the features and texts of the
+    members after that prefix only (all of them for a story without sums, or whose prefix no
+    longer matches its digest). The sums are taken in member order, so they are the ones a full pass gives;
+    the vectors take the IDF of this add."""
     if not keys:
         return
     rows = con.execute("SELECT key, start_date, end_date, articles FROM stories WHERE key IN (SELECT unnest($1))",
                        [list(keys)]).fetchall()
     by_key = {r[0]: r for r in rows}
-    vec_rows, term_rows = [], []
-    # every member's features and text: a group of stories at a time (memory follows the group)
-    for group in member_groups([r[0] for r in rows], lambda k: len(by_key[k][3])):
-        ids = [a for k in group for a in by_key[k][3]]
+    counted = {r[0]: r[1:] for r in con.execute(
+        "SELECT key, n, prefix, words, names, rel, total FROM story_counts WHERE key IN (SELECT unnest($1))",
+        [list(keys)]).fetchall()}
+    todo: dict[int, list[str]] = {}
+    for key, _s, _e, members in rows:
+        c = counted.get(key)
+        if c is not None and 0 < c[0] <= len(members) and _prefix(members[:c[0]]) == c[1]:
+            todo[key] = list(members[c[0]:])
+        else:
+            todo[key] = list(members)
+            counted.pop(key, None)
+    vec_rows, term_rows, count_rows = [], [], []
+    # the members still to count, their features and texts: a group of stories at a time
+    for group in member_groups([r[0] for r in rows], lambda k: len(todo[k])):
+        ids = [a for k in group for a in todo[k]]
         feats = features(ids)
         texts = {a.id: (a.text, a.title) for a in load_articles(ids)}
         for key in group:
             _key, start, end, members = by_key[key]
-            vw, vn = _vectors([feats[a] for a in members], clusterer)
-            rates = relation_rates([(texts[a][0], texts[a][1], feats[a].lead) for a in members])
-            vec_rows.append((key, _day(start), _day(end), dumps(vw), dumps(vn), dumps(rates)))
+            c = counted.get(key)
+            words = Counter(json.loads(c[2])) if c else Counter()
+            names = Counter(json.loads(c[3])) if c else Counter()
+            for a in todo[key]:
+                words.update(feats[a].words)
+                names.update(feats[a].family("names"))
+            rel, total = relation_counts([(texts[a][0], texts[a][1], feats[a].lead) for a in todo[key]],
+                                         Counter(json.loads(c[4])) if c else None, c[5] if c else 0)
+            vw, vn = _vectors(words, names, clusterer)
+            vec_rows.append((key, _day(start), _day(end), dumps(vw), dumps(vn), dumps(rates_of(rel, total))))
             term_rows.extend((t, key) for t in set(key_terms(vw, vn)))
+            count_rows.append((key, len(members), _prefix(members), dumps(words), dumps(names), dumps(rel), total))
         del feats, texts
     con.execute("DELETE FROM story_vec WHERE key IN (SELECT unnest($1))", [list(keys)])
     con.execute("DELETE FROM story_terms WHERE key IN (SELECT unnest($1))", [list(keys)])
+    con.execute("DELETE FROM story_counts WHERE key IN (SELECT unnest($1))", [list(keys)])
     bulk_insert(con, "story_vec", ("key", "start_day", "end_day", "vw", "vn", "rates"), vec_rows)
     bulk_insert(con, "story_terms", ("term", "key"), term_rows)
+    bulk_insert(con, "story_counts", ("key", "n", "prefix", "words", "names", "rel", "total"), count_rows)
 
 
 def _vec(con, keys) -> dict[int, tuple]:
@@ -194,6 +228,7 @@ def update_storylines(con, touched: set[int], old_ids: set[str], clusterer: Stor
         "SELECT key FROM story_link WHERE parent NOT IN (SELECT key FROM stories)").fetchall()}
     con.execute("DELETE FROM story_vec WHERE key NOT IN (SELECT key FROM stories)")
     con.execute("DELETE FROM story_terms WHERE key NOT IN (SELECT key FROM stories)")
+    con.execute("DELETE FROM story_counts WHERE key NOT IN (SELECT key FROM stories)")
     con.execute("DELETE FROM story_link WHERE key NOT IN (SELECT key FROM stories) "
                 "OR parent NOT IN (SELECT key FROM stories)")
     missing = {k for (k,) in con.execute(

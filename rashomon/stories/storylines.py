@@ -63,17 +63,29 @@ def _hits(tokens: list[str], terms: list[tuple[str, ...]]) -> int:
     return n
 
 
-def relation_rates(texts: list[tuple[str, str | None, str]]) -> dict[str, float]:
-    """Marked words per 1,000 tokens for each relation over (body, title, lead) of a story's articles."""
+def relation_counts(texts: list[tuple[str, str | None, str]], counts: Counter | None = None,
+                    total: int = 0) -> tuple[Counter, int]:
+    """Marked words of each relation and body tokens over (body, title, lead) of articles, added
+    to ``counts`` and ``total`` when given (a story's running sums, member after member)."""
     lex = relation_lexicon()
-    total, counts = 0, Counter()
+    counts = Counter() if counts is None else counts
     for body, title, lead in texts:
         body_t = _tokens(body)
         total += len(body_t)
         for rel, terms in lex.items():
             counts[rel] += _hits(body_t, terms) + (TITLE_BOOST * _hits(_tokens(title), terms)
                                                    if title else 0) + _hits(_tokens(lead), terms)
-    return {rel: 1000.0 * counts[rel] / max(total, 1) for rel in lex}
+    return counts, total
+
+
+def rates_of(counts: Counter, total: int) -> dict[str, float]:
+    """``relation_counts`` as marked words per 1,000 tokens for each relation."""
+    return {rel: 1000.0 * counts[rel] / max(total, 1) for rel in relation_lexicon()}
+
+
+def relation_rates(texts: list[tuple[str, str | None, str]]) -> dict[str, float]:
+    """Marked words per 1,000 tokens for each relation over (body, title, lead) of a story's articles."""
+    return rates_of(*relation_counts(texts))
 
 
 def relation(earlier: Mapping[str, float], later: Mapping[str, float]) -> str:
@@ -285,4 +297,5 @@ def storylines_stage(analysis: Analysis, docs=None, *, min_similarity: float = M
     analysis.stats["storylines"] = len(lines)
 
 
-__all__ = ["storylines_stage", "relation", "relation_rates", "relation_lexicon", "key_terms", "best_matches"]
+__all__ = ["storylines_stage", "relation", "relation_rates", "relation_counts", "rates_of", "relation_lexicon",
+           "key_terms", "best_matches"]
