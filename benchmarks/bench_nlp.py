@@ -23,6 +23,14 @@ is at least 0.8.
 per component, and whether every token's tag, dependency, head and entity are the same.
 
     python benchmarks/bench_nlp.py --ops --limit 200
+
+``--parse-needs``: the share of sentences (and of their tokens) in which some component reads the
+dependency parse: a mention of an entity (its description and extent come from the parse), a time
+expression (its tense from the governing verb), a quotation mark or attribution cue (quotes), an
+event trigger. The parser could be skipped on the other sentences only; with ``--ops``'s seconds
+per component this bounds what a parse limited to the sentences that need it would save.
+
+    python benchmarks/bench_nlp.py --parse-needs --limit 300
 """
 from __future__ import annotations
 
@@ -111,6 +119,47 @@ def ops(paths: list[str], limit: int, rounds: int = 2) -> None:
     print(json.dumps({k: round(sum(v.values()), 2) for k, v in secs.items()} | {"same_tokens": same, "tokens": n}))
 
 
+def parse_needs(paths: list[str], limit: int) -> None:
+    """Share of sentences and tokens that some component needs parsed (see the module doc)."""
+    import re
+
+    from rashomon.events.lexicon import lexicon
+    from rashomon.nlp import load
+    from rashomon.nlp.entities import find_mentions
+    from rashomon.nlp.quotes import cue_lexicon
+    from rashomon.nlp.stage import ENGLISH
+    from rashomon.nlp.times import find_times
+    from rashomon.pipeline import iter_articles
+
+    articles = [a for a in iter_articles(paths) if hasattr(a, "text") and a.language in ENGLISH][: limit or None]
+    strong, weak, _phrasal = cue_lexicon()
+    triggers = {w for _pos, w in lexicon().triggers}
+    quote_mark = re.compile(r'["\u201c\u201d\u00ab\u00bb]')
+    nlp = load()
+    kinds = ("entity", "time", "quote", "event")
+    sents = toks = 0
+    need = {k: [0, 0] for k in (*kinds, "any", "any but entity")}
+    for a, doc in zip(articles, nlp.pipe((a.text for a in articles), batch_size=32)):
+        spans = {"entity": [(m["start"], m["end"]) for m in find_mentions(a, doc)],
+                 "time": [(t["start"], t["end"]) for t in find_times(a, doc)]}
+        for s in doc.sents:
+            lo, hi = s.start_char, s.end_char
+            sents, toks = sents + 1, toks + len(s)
+            has = {k: any(lo <= x < hi for x, _ in spans[k]) for k in spans}
+            has["quote"] = bool(quote_mark.search(s.text)) or any(t.lemma_ in strong or t.lemma_ in weak for t in s)
+            has["event"] = any(t.lemma_.lower() in triggers for t in s)
+            has["any"] = any(has[k] for k in kinds)
+            has["any but entity"] = any(has[k] for k in kinds if k != "entity")
+            for k, v in has.items():
+                if v:
+                    need[k][0] += 1
+                    need[k][1] += len(s)
+    print(f"{len(articles)} articles, {sents} sentences, {toks} tokens: share that needs the parse for")
+    for k, (ns, nt) in need.items():
+        print(f"  {k:<15} sentences {ns / sents:.2f}  tokens {nt / toks:.2f}")
+    print(json.dumps({k: round(nt / toks, 3) for k, (_ns, nt) in need.items()}))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("articles", nargs="*", help="JSONL files of articles (default: the quotes dev set; "
@@ -119,7 +168,10 @@ def main() -> None:
     ap.add_argument("--ratio", action="store_true", help="analyze vs nlp.pipe throughput (issue 7)")
     ap.add_argument("--workers", type=int, default=2, help="processes for both, with --ratio")
     ap.add_argument("--ops", action="store_true", help="the parse with blis vs NumPy's BLAS")
+    ap.add_argument("--parse-needs", action="store_true", help="share of sentences that need the parse")
     args = ap.parse_args()
+    if args.parse_needs:
+        return parse_needs(args.articles or [str(p) for p in RATIO_SETS], args.limit)
     if args.ops:
         return ops(args.articles or [str(p) for p in RATIO_SETS], args.limit)
     if args.ratio:
