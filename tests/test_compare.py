@@ -140,6 +140,29 @@ def test_compare_number_conflict_needs_the_same_counted_noun():
     assert [c for c in _run(an).stories[0]["conflicts"] if c["kind"] == "number"] == []
 
 
+def test_compare_reads_each_claims_values_once(monkeypatch):
+    """The choice of what to embed and the conflicts read the same claims' values: found once
+    per distinct claim text in a comparison, with the same conflicts."""
+    from collections import Counter
+
+    from rashomon.compare import values
+
+    seen: Counter = Counter()
+    real = values.counts
+
+    def spy(sentence, skip=()):
+        seen[sentence, tuple(skip)] += 1
+        return real(sentence, skip)
+
+    monkeypatch.setattr(values, "counts", spy)
+    an = _three()
+    an.articles.append(art("d", A, "Copy Desk"))  # a republication: the same claims again
+    an.stories[0]["articles"].append("d")
+    s = _run(an).stories[0]
+    assert seen and max(seen.values()) == 1
+    assert [c["topic"] for c in s["conflicts"] if c["kind"] == "number"] == ["number of killed: 12 vs 19"]
+
+
 def test_compare_duration_and_detail_conflicts():
     s = _run(_three()).stories[0]
     kinds = {c["kind"]: c for c in s["conflicts"]}

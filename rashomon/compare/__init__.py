@@ -69,18 +69,19 @@ MIN_STEM_SHARE = 0.3   # shared stems / stems of the smaller claim, for a candid
 STEM = 5
 
 
-def _checkable(text: str) -> set[str]:
+def _checkable(text: str, memo: dict | None = None) -> set[str]:
     """The kinds of checkable values a claim states, as conflict keys ("number troops", ...)."""
-    keys = {"number " + c.noun for c in values.counts(text)}
-    keys |= {"detail " + v for v, *_ in values.slot_objects(text)}
-    if len({k for k, *_ in values.durations(text)}) == 1:
+    found, durations, conditions, slots = values.sentence_values(text, memo)
+    keys = {"number " + c.noun for c in found}
+    keys |= {"detail " + v for v, *_ in slots}
+    if len({k for k, *_ in durations}) == 1:
         keys.add("duration")
-    if values.conditions(text):
+    if conditions:
         keys.add("condition")
     return keys
 
 
-def _worth_embedding(claims_per_article: list[list[Claim]]) -> list[bool]:
+def _worth_embedding(claims_per_article: list[list[Claim]], memo: dict | None = None) -> list[bool]:
     """Which claims can align with another article's: those with a candidate, a claim of another
     article sharing at least ``MIN_SHARED_STEMS`` content-word stems, and at least
     ``MIN_STEM_SHARE`` of the smaller claim's stems (the lexical test a NEAR alignment needs
@@ -89,8 +90,8 @@ def _worth_embedding(claims_per_article: list[list[Claim]]) -> list[bool]:
     zero, so they align with nothing. Two claims that both state a checkable value of one kind
     (a count of one noun class, an object of one verb, a duration, a condition) can conflict at
     a lower similarity than alignment needs: for them the shared stems suffice, without the share.
-    This keeps the embedding cost to what a story needs."""
-    checks = [[_checkable(c.text) for c in cl] for cl in claims_per_article]
+    This keeps the embedding cost to what a story needs. ``memo``: ``values.sentence_values``'s memo."""
+    checks = [[_checkable(c.text, memo) for c in cl] for cl in claims_per_article]
     stems = [[{w[:STEM] for w in anchors(c.text, set())} for c in cl] for cl in claims_per_article]
     owners: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for k, per in enumerate(stems):
@@ -186,8 +187,8 @@ def compare_story(story: dict, articles: list[Article], claims_by: dict[str, lis
         for k, f in enumerate(facts):
             for i in f.members:
                 cluster_of[i] = k
-        infos = [claim_info(c, lookups["times"].get(c.article, []), lookups["quotes"].get(c.article, []))
-                 for c in claims]
+        infos = [claim_info(c, lookups["times"].get(c.article, []), lookups["quotes"].get(c.article, []),
+                            lookups.get("values")) for c in claims]
         conflicts = find_conflicts(claims, infos, sims, cluster_of, groups, embed_fn)
     story["facts"] = [{"text": claims[f.representative].text, "reported_by": f.articles,
                        "omitted_by": [a for a in ids if a not in f.articles],
@@ -234,6 +235,7 @@ def plan_compare(analysis: Analysis, ctx: dict | None = None) -> dict:
     embeddings = EmbeddingQueue(embed_fn, background=background)
     plans = []
     claims_by: dict[str, list[Claim]] = {}
+    values_memo: dict = {}  # claim text -> its values, read again by the conflicts
     for story in analysis.stories:
         missing = [i for i in story["articles"] if i not in by_id]
         if missing and not some:
@@ -252,13 +254,13 @@ def plan_compare(analysis: Analysis, ctx: dict | None = None) -> dict:
                 claims_by[a.id] = claims_of(a)
         mask = handles = None
         if len(arts) > 1:
-            mask = _worth_embedding([claims_by[a.id] for a in arts])
+            mask = _worth_embedding([claims_by[a.id] for a in arts], values_memo)
             claims = (c for a in arts for c in claims_by[a.id])
             handles = embeddings.add([c.text for c, keep in zip(claims, mask) if keep])
         plans.append((story, arts, every, mask, handles))
     embeddings.close()
     return {"analysis": id(analysis), "plans": plans, "claims_by": claims_by, "queue": embeddings,
-            "embed": embed_fn}
+            "embed": embed_fn, "values": values_memo}
 
 
 def compare_stage(analysis: Analysis, ctx: dict | None = None) -> None:
@@ -281,7 +283,7 @@ def compare_stage(analysis: Analysis, ctx: dict | None = None) -> None:
     lookups = {"reuse": analysis.reuse, "entities": _entity_spans(analysis.entities),
                "times": _by_article(analysis.times), "quotes": _by_article(analysis.quotes),
                "events": analysis.events, "events_at": _events_at(analysis.events),
-               "sentences": ctx.get("mention_sentences")}
+               "sentences": ctx.get("mention_sentences"), "values": plan.get("values")}
     waited = 0.0
     for story, arts, every, mask, handles in plan["plans"]:
         mine = None

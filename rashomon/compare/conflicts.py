@@ -64,8 +64,9 @@ def _spelling() -> dict[str, str]:
     return {p[0].strip(): p[1].strip() for p in pairs if len(p) >= 2}
 
 
-def claim_info(claim: Claim, times: list[dict], quotes: list[dict]) -> ClaimInfo:
-    """The values of one claim; ``times`` and ``quotes`` are those of its article."""
+def claim_info(claim: Claim, times: list[dict], quotes: list[dict], memo: dict | None = None) -> ClaimInfo:
+    """The values of one claim; ``times`` and ``quotes`` are those of its article; ``memo``:
+    ``values.sentence_values``'s."""
     inside = [t for t in times if claim.start <= t["start"] and t["end"] <= claim.end]
     skip = [(t["start"] - claim.start, t["end"] - claim.start) for t in inside]
     speakers: dict[str, str] = {}
@@ -78,8 +79,10 @@ def claim_info(claim: Claim, times: list[dict], quotes: list[dict]) -> ClaimInfo
             elif words and not _PRONOUN.fullmatch(words.strip()):
                 # a described source ("the military", "a statement from the army"): its words
                 speakers["~" + " ".join(sorted({w[:STEM] for w in anchors(words, set())}))] = words
-    return ClaimInfo(values.counts(claim.text, skip), values.durations(claim.text),
-                     values.conditions(claim.text), values.slot_objects(claim.text),
+    found, durations, conditions, slots = values.sentence_values(claim.text, memo)
+    if skip:  # numbers inside its dates and times are no counts
+        found = values.counts(claim.text, skip)
+    return ClaimInfo(list(found), list(durations), list(conditions), list(slots),
                      {t["value"] for t in inside if len(t["value"]) == 10}, speakers)
 
 

@@ -199,3 +199,17 @@ def slot_objects(sentence: str) -> list[tuple[str, str, int, int]]:
         if head:
             out.append((m.group(1).casefold(), head[-1].casefold(), m.start(), e))
     return out
+
+
+def sentence_values(sentence: str, memo: dict | None = None) -> tuple[list, list, list, list]:
+    """``counts`` (with nothing skipped), ``durations``, ``conditions`` and ``slot_objects`` of
+    a sentence; kept in ``memo`` (text -> values) when given: the comparison reads each claim
+    twice (what to embed, then its conflicts) and a republished claim recurs in the story's
+    copies (a store of 10,000 generated articles: 70,000 distinct claims in 172,000 reads).
+    The lists are shared: read them, do not change them."""
+    found = memo.get(sentence) if memo is not None else None
+    if found is None:
+        found = (counts(sentence), durations(sentence), conditions(sentence), slot_objects(sentence))
+        if memo is not None:
+            memo[sentence] = found
+    return found
