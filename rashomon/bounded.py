@@ -31,6 +31,7 @@ from pathlib import Path
 from .errors import RashomonError
 from .memory import peak_mb, release
 from .model import Analysis
+from .store import MEMORY_LIMIT  # DuckDB's own memory (see there)
 
 SLICE = 5000  # new articles per corpus step
 BATCH = 256  # articles per batch sent to the workers (and per store transaction)
@@ -38,11 +39,6 @@ REPORT_STORIES = 200  # stories shown in the HTML report ...
 REPORT_ARTICLES = 3000  # ... and articles loaded for it, at most (a story is shown whole or not at all)
 DB_NAME = "rashomon.duckdb"
 MADE_BY = "analyze --slice"  # meta row marking a store this module may replace
-# DuckDB's own memory (its default is 80% of the machine's). Not lower: with 256MB the 20,000-article
-# benchmark's second step (5,000 stored, 5,000 pending) failed to commit ("failed to pin block",
-# a fatal error that invalidates the open database), though that limit had saved ~180 MB of the
-# event merge's peak in a probe.
-MEMORY_LIMIT = "1GB"
 
 
 def analyze_bounded(paths: Iterable[str | PathLike], out_dir: str | PathLike, *, slice_size: int = SLICE,
@@ -59,13 +55,11 @@ def analyze_bounded(paths: Iterable[str | PathLike], out_dir: str | PathLike, *,
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     db = out / DB_NAME
-    limit = _checked_limit(memory_limit)
     _replace_own_store(db)
     stats: dict = {}
     t0 = time.perf_counter()
-    with open_store(db) as store:
+    with open_store(db, memory_limit=memory_limit) as store:
         store.con.execute("INSERT OR REPLACE INTO meta VALUES ('made_by', ?)", [MADE_BY])
-        store.con.execute(f"SET memory_limit = '{limit}'")
         res = store.add(paths, batch_size=batch_size, progress=progress, workers=workers, slice_size=slice_size)
         release()
         stats.update({f"add_{k}_seconds": v for k, v in res.seconds.items()})
@@ -112,13 +106,6 @@ def _replace_own_store(db: Path) -> None:
     for old in (db, db.with_name(DB_NAME + ".wal")):
         old.unlink(missing_ok=True)
 
-
-def _checked_limit(limit: str) -> str:
-    import re
-
-    if not re.fullmatch(r"\d+(?:\.\d+)?\s*(?:[KMGT]i?B|B)", limit.strip(), re.I):
-        raise ValueError(f"memory limit {limit!r}: expected a size such as 1GB or 512MB")
-    return limit.strip()
 
 
 def report_part(store, n_stories: int, max_articles: int = REPORT_ARTICLES) -> Analysis:

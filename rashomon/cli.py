@@ -36,7 +36,7 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
 def _cmd_add(args: argparse.Namespace) -> int:
     from .store import open_store
 
-    with open_store(args.db) as store:
+    with open_store(args.db, memory_limit=args.db_memory) as store:
         res = store.add(args.inputs, batch_size=args.batch_size, progress=not args.quiet and sys.stderr.isatty())
         counts = store.counts()
     for r in res.rejected:
@@ -96,14 +96,15 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     from .serve import serve
 
     return serve(db=args.db, host=args.host, port=args.port,
-                 token=args.token or os.environ.get("RASHOMON_TOKEN") or None)
+                 token=args.token or os.environ.get("RASHOMON_TOKEN") or None, memory_limit=args.db_memory)
 
 
 def _analyze_bounded(args: argparse.Namespace) -> int:
     from .bounded import analyze_bounded
 
     paths, stats = analyze_bounded(args.inputs, args.out, slice_size=args.slice, workers=args.workers,
-                                   report=not args.no_report, progress=not args.quiet and sys.stderr.isatty())
+                                   report=not args.no_report, progress=not args.quiet and sys.stderr.isatty(),
+                                   memory_limit=args.db_memory)
     for source, reason in stats["rejections"]:
         print(f"rejected: {source}: {reason}", file=sys.stderr)
     if not stats["articles"]:
@@ -114,11 +115,25 @@ def _analyze_bounded(args: argparse.Namespace) -> int:
     return 0 if stats["articles"] else 1
 
 
+def _size(text: str) -> str:
+    from .store import checked_limit
+
+    try:
+        return checked_limit(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="rashomon", description=__doc__)
     p.add_argument("--version", action="version", version=f"rashomon {__version__}")
     p.add_argument("-v", "--verbose", action="store_true", help="log what each stage does")
+    from .store import MEMORY_LIMIT
+
     sub = p.add_subparsers(dest="command", required=True)
+    db_memory = dict(type=_size, default=MEMORY_LIMIT, metavar="SIZE",
+                     help=f"the store's own memory at most (DuckDB's buffers; default {MEMORY_LIMIT}; "
+                          "with analyze, for --slice)")
     a = sub.add_parser("analyze", help="analyse files or folders of news articles")
     a.add_argument("inputs", nargs="+", metavar="INPUT", help="files or directories (read recursively)")
     a.add_argument("--out", required=True, metavar="DIR", help="where analysis.json and index.html go")
@@ -132,6 +147,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="local engine, for corpora too large for memory: analyse through an on-disk store "
                         "(OUT/rashomon.duckdb), N new articles per corpus step, in bounded memory; stories are "
                         "clustered online slice by slice (see rashomon/bounded.py). Suggested N: 5000")
+    a.add_argument("--db-memory", **db_memory)
     a.add_argument("--master", default=None, metavar="URL",
                    help="spark engine: the Spark master (default: local[*], or what spark-submit sets)")
     a.set_defaults(func=_cmd_analyze)
@@ -140,6 +156,7 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("inputs", nargs="+", metavar="INPUT", help="files or directories (read recursively)")
     d.add_argument("--db", **db)
     d.add_argument("--batch-size", type=int, default=64, metavar="N", help="articles per transaction")
+    d.add_argument("--db-memory", **db_memory)
     d.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     d.set_defaults(func=_cmd_add)
     s = sub.add_parser("stories", help="list the stories in the store")
@@ -158,6 +175,7 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--port", type=int, default=8080, help="port (default: 8080)")
     v.add_argument("--token", default=None,
                    help="allow writes (POST /articles) with this bearer token (or set RASHOMON_TOKEN); read-only without")
+    v.add_argument("--db-memory", **db_memory)
     v.set_defaults(func=_cmd_serve)
     return p
 

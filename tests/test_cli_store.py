@@ -49,6 +49,31 @@ def test_cli_stories_without_store_names_the_file(tmp_path, capsys):
     assert str(db) in capsys.readouterr().err and not db.exists()
 
 
+def test_cli_add_bounds_the_stores_own_memory(corpus, tmp_path, capsys, monkeypatch):
+    """`rashomon add` limits DuckDB's memory (1GB unless --db-memory says otherwise; DuckDB's
+    own default is 80% of the machine); a size it cannot read is refused before any store exists."""
+    import rashomon.store as store_mod
+
+    seen = []
+    real = store_mod.open_store
+
+    def spy(path, **kw):
+        s = real(path, **kw)
+        seen.append(s.con.execute("SELECT current_setting('memory_limit')").fetchone()[0])
+        return s
+
+    monkeypatch.setattr(store_mod, "open_store", spy)
+    one = sorted(corpus.glob("*.txt"))[:1]
+    assert main(["add", *map(str, one), "--db", str(tmp_path / "a.duckdb"), "-q"]) == 0
+    assert main(["add", *map(str, one), "--db", str(tmp_path / "b.duckdb"), "-q", "--db-memory", "512MB"]) == 0
+    assert seen == ["953.6 MiB", "488.2 MiB"]  # DuckDB prints 10^9 and 512 * 10^6 bytes in MiB
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as exc:
+        main(["add", *map(str, one), "--db", str(tmp_path / "c.duckdb"), "--db-memory", "lots"])
+    assert exc.value.code == 2 and "--db-memory" in capsys.readouterr().err
+    assert not (tmp_path / "c.duckdb").exists()
+
+
 def _add(corpus, db, env=None):
     return subprocess.Popen([sys.executable, "-m", "rashomon.cli", "add", str(corpus), "--db", str(db),
                              "-q", "--batch-size", "2"],

@@ -28,15 +28,17 @@ from ..errors import RashomonError
 LOOPBACK = ("127.0.0.1", "::1", "localhost")
 
 
-def serve(db: str, host: str = "127.0.0.1", port: int = 8080, token: str | None = None) -> int:
-    """Serve the store at ``db`` until interrupted; writes allowed only with ``token``."""
+def serve(db: str, host: str = "127.0.0.1", port: int = 8080, token: str | None = None,
+          memory_limit: str | None = None) -> int:
+    """Serve the store at ``db`` until interrupted; writes allowed only with ``token``;
+    ``memory_limit`` bounds DuckDB's own memory (``open_store``)."""
     import uvicorn
 
     from ..store import StoreError, open_store
     from .app import create_app
 
     try:
-        store = open_store(db, read_only=not token)
+        store = open_store(db, read_only=not token, memory_limit=memory_limit)
     except StoreError as e:
         raise RashomonError(f"{e} (is `rashomon add` or another server writing it?)" if "lock" in str(e).lower()
                             else str(e)) from e

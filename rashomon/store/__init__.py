@@ -83,22 +83,45 @@ def _stop(pool) -> None:
     return None
 
 
-def open_store(path: str | PathLike = DEFAULT_PATH, *, read_only: bool = False) -> Store:
-    """Open the store at ``path`` (created when missing, unless ``read_only``)."""
-    return Store(path, read_only=read_only)
+# DuckDB's own memory for `rashomon add`, `serve` and `analyze --slice` (DuckDB's default is 80% of
+# the machine's, which its buffers then fill as the store grows). Not lower: with 256MB the
+# 20,000-article benchmark's second step (5,000 stored, 5,000 pending) failed to commit ("failed to
+# pin block", a fatal error that invalidates the open database), though that limit had saved ~180
+# MB of the event merge's peak in a probe.
+MEMORY_LIMIT = "1GB"
+
+
+def checked_limit(limit: str) -> str:
+    """``limit`` when it is a size DuckDB reads (1GB, 512MB, 2.5GiB), else ValueError."""
+    import re
+
+    if not re.fullmatch(r"\d+(?:\.\d+)?\s*(?:[KMGT]i?B|B)", limit.strip(), re.I):
+        raise ValueError(f"memory limit {limit!r}: expected a size such as 1GB or 512MB")
+    return limit.strip()
+
+
+def open_store(path: str | PathLike = DEFAULT_PATH, *, read_only: bool = False,
+               memory_limit: str | None = None) -> Store:
+    """Open the store at ``path`` (created when missing, unless ``read_only``); ``memory_limit``
+    (a size: "1GB") bounds DuckDB's own memory, else DuckDB's default applies."""
+    return Store(path, read_only=read_only, memory_limit=memory_limit)
 
 
 class Store:
-    def __init__(self, path: str | PathLike = DEFAULT_PATH, *, read_only: bool = False):
+    def __init__(self, path: str | PathLike = DEFAULT_PATH, *, read_only: bool = False,
+                 memory_limit: str | None = None):
         import duckdb
 
         self.path = str(path)
+        limit = checked_limit(memory_limit) if memory_limit is not None else None
         if read_only and not Path(self.path).exists():
             raise StoreError(f"{self.path}: no store here; create one with `rashomon add INPUT... --db {self.path}`")
         try:
             self.con = duckdb.connect(self.path, read_only=read_only)
         except duckdb.Error as e:
             raise StoreError(f"{self.path}: cannot open the store: {e}") from e
+        if limit is not None:
+            self.con.execute(f"SET memory_limit = '{limit}'")
         if read_only:
             version = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
             if version is None or int(version[0]) != LATEST:
