@@ -24,7 +24,9 @@
   events and sentences, not as texts run through the stages again.
 * storylines: kept story by story (vectors, a key-term index and links to the most similar
   earlier story, ``rashomon.store.storylines``): only the links that the touched stories can
-  change are recomputed, and only the storylines holding them are rewritten.
+  change are recomputed, and only the storylines holding them are rewritten. A touched story's
+  vectors come from its kept sums over the members counted before (``story_counts``) and the
+  new members' features and texts.
 """
 from __future__ import annotations
 
