@@ -33,11 +33,11 @@ complement right after it. Without a parse a hit is its lexicon term alone.
 """
 from __future__ import annotations
 
-from collections import Counter
-
 import logging
 import re
 import time
+from collections import Counter
+from collections.abc import Iterable
 
 from ..model import Analysis, Article, Loaded
 from ..reuse.text import quoted_ranges
@@ -255,6 +255,12 @@ def contrast_pairs(analysis: Analysis, lex: Lexicon | None = None,
     """From the reuse pairs: article id -> [(loaded phrase as written, plain alternative)], each
     once; for the articles in ``only`` when given (the others' pairs are not read). Copies of a
     wire story repeat its substitutions pair after pair: each distinct one is judged once."""
+    return contrast_of(analysis.reuse, lex, only)
+
+
+def contrast_of(pairs: Iterable[dict], lex: Lexicon | None = None,
+                only: set[str] | None = None) -> dict[str, list[tuple[str, str | None]]]:
+    """``contrast_pairs`` over reuse pairs given one at a time (the store streams them from disk)."""
     lex = lex or lexicon()
     out: dict[str, list[tuple[str, str | None]]] = {}
     seen: dict[str, set[tuple[str, str | None]]] = {}
@@ -272,7 +278,7 @@ def contrast_pairs(analysis: Analysis, lex: Lexicon | None = None,
             words[phrase] = len(tokens(phrase))
         return words[phrase]
 
-    for r in analysis.reuse:
+    for r in pairs:
         if only is not None and r["a"] not in only and r["b"] not in only:
             continue
         for sub in r.get("substitutions") or []:
@@ -402,7 +408,9 @@ def loaded_stage(analysis: Analysis, ctx: dict | None = None) -> None:
     left alone (the store re-runs this stage on the articles whose marking can change).
     ``ctx["loaded_keep"]``: articles of ``analysis.articles`` whose ``loaded`` stands as it is
     (the store loads them for the comparison, not to mark them again); with their sets in
-    ``ctx["loaded_sets"]`` their texts are not read here at all."""
+    ``ctx["loaded_sets"]`` their texts are not read here at all. ``ctx["contrast"]``:
+    ``contrast_pairs`` of the other articles, when the caller found them (the store, streaming
+    the pairs' substitutions instead of holding them in ``analysis.reuse``)."""
     lex = lexicon()
     by_id: dict[str, Article] = {a.id: a for a in analysis.articles}
     given = (ctx or {}).get("loaded_sets") or {}
@@ -416,9 +424,11 @@ def loaded_stage(analysis: Analysis, ctx: dict | None = None) -> None:
     for aid, (w, lem) in given.items():
         if aid not in words:
             words[aid], lemmas[aid] = set(w), set(lem)
-    peers = _story_of(analysis)
+    peers = None  # of the articles in no story or in several: their peers' plain union
     copies = {(r["a"], r["b"]) for r in analysis.reuse} | {(r["b"], r["a"]) for r in analysis.reuse}
-    contrast = contrast_pairs(analysis, lex, {a.id for a in analysis.articles if a.id not in keep})
+    contrast = (ctx or {}).get("contrast")
+    if contrast is None:
+        contrast = contrast_pairs(analysis, lex, {a.id for a in analysis.articles if a.id not in keep})
     tags = (ctx or {}).get("loaded_pos") or {}
     extents = (ctx or {}).get("loaded_ext") or {}
     reused: dict[str, set[str]] = {}
@@ -444,6 +454,8 @@ def loaded_stage(analysis: Analysis, ctx: dict | None = None) -> None:
                              any(lemmas[p] for p in others if (a.id, p) not in copies))
         else:
             prefer, shared = set(), set()
+            if peers is None:
+                peers = _story_of(analysis)
             for p in peers.get(a.id, []):
                 if p in words:
                     prefer |= words[p]

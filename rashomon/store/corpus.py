@@ -408,7 +408,11 @@ def update_story_sections(con, touched: set[int], pending: Sequence[str],
         [list(pending)]).fetchall() for x in row}
     keys = set(touched) | {k for (k,) in con.execute(
         "SELECT story FROM story_articles WHERE article IN (SELECT unnest($1))", [sorted(partners)]).fetchall()}
-    rows = con.execute(STORY_SELECT + " WHERE key IN (SELECT unnest($1)) ORDER BY key", [sorted(keys)]).fetchall()
+    # the stories without their stored sections: the stages below write every section anew (a
+    # big story's "compared" too), and the sections of every touched story held at once were
+    # ~350 MB at 35,000 stored articles
+    rows = con.execute("SELECT key, id, title, start_date, end_date, articles, NULL FROM stories "
+                       "WHERE key IN (SELECT unnest($1)) ORDER BY key", [sorted(keys)]).fetchall()
     # demonyms store-wide, as a batch run sees every entity: the framing table reads them
     norp = [{"id": i, "type": "NORP", "name": n, "mentions": []} for i, n in con.execute(
         "SELECT id, json_extract_string(data, '$.name') FROM entities "
@@ -440,6 +444,16 @@ def update_story_sections(con, touched: set[int], pending: Sequence[str],
     return {r[0] for r in rows}
 
 
+def _streamed(cursor, rows: int = 500):
+    """The JSON of each row of ``cursor``, parsed one at a time (``rows`` fetched at once)."""
+    while True:
+        chunk = cursor.fetchmany(rows)
+        if not chunk:
+            return
+        for (d,) in chunk:
+            yield json.loads(d)
+
+
 def _sections_batch(con, batch: list[tuple[int, dict, list[str], dict, set[str]]], load_articles, cache,
                     norp: list[dict]) -> None:
     """Loaded wording and sections of one batch of stories: ``(key, story, articles needed in
@@ -447,6 +461,7 @@ def _sections_batch(con, batch: list[tuple[int, dict, list[str], dict, set[str]]
     again)`` each."""
     from ..compare import compare_stage
     from ..framing import loaded_stage
+    from ..framing.loaded import contrast_of
     from .entities import _entities_of
 
     stories = [st for _k, st, *_ in batch]
@@ -458,9 +473,17 @@ def _sections_batch(con, batch: list[tuple[int, dict, list[str], dict, set[str]]
     # the compared articles (all of a story within MAX_COMPARED)
     read = sorted({a for st in stories for a in st.get("compared", st["articles"])})
     sub = Analysis(articles=load_articles(core), stories=stories)
-    sub.reuse = [json.loads(d) for (d,) in con.execute(
+    # the pairs as who copies whom: all the comparison and the loaded stage's pools read of them;
+    # the substitutions of those with a side marked again (the loaded stage's contrast) are read
+    # one pair at a time, not held (in one batch at 35,000 stored articles the pairs' JSON took
+    # ~850 MB)
+    pairs = "FROM reuse WHERE a IN (SELECT unnest($1)) OR b IN (SELECT unnest($1)) ORDER BY lo, hi"
+    sub.reuse = [{"a": a, "b": b, "kind": kind} for a, b, kind in con.execute(
+        "SELECT a, b, kind " + pairs, [core]).fetchall()]
+    marked_here = {a.id for a in sub.articles if a.id in mark}
+    contrast = contrast_of(_streamed(con.execute(  # (the marked are among the loaded: core)
         "SELECT data FROM reuse WHERE a IN (SELECT unnest($1)) OR b IN (SELECT unnest($1)) ORDER BY lo, hi",
-        [core]).fetchall()]
+        [sorted(marked_here)])), only=marked_here)
     sub.quotes = []
     for d, speaker in con.execute("SELECT q.data, q.speaker FROM quotes q JOIN articles a ON a.id = q.article "
                                   "WHERE q.article IN (SELECT unnest($1)) ORDER BY a.seq, q.pos", [read]).fetchall():
@@ -479,7 +502,7 @@ def _sections_batch(con, batch: list[tuple[int, dict, list[str], dict, set[str]]
             for m in ev.get("mentions", ()):
                 if m["article"] in out_of:
                     wanted.setdefault(m["article"], set()).add(m["start"])
-    loaded_stage(sub, {**loaded_parse(con, sorted(mark)),
+    loaded_stage(sub, {**loaded_parse(con, sorted(mark)), "contrast": contrast,
                        "loaded_sets": {a: s for _k, _st, _n, sets, _m in batch for a, s in sets.items()},
                        "loaded_keep": {a for a in core if a not in mark}})
     compare_stage(sub, {"embed": cache, "some_members": True,
