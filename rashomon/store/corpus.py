@@ -233,6 +233,7 @@ def update_entities_events(con, pending: Sequence[str]) -> None:
     backfill(con)
     entities = update_entities(con, pending)
     update_speakers(con, pending, entities)
+    del entities  # not held through the event merge (~230 MB at 35,000 stored, 5,000 pending)
     update_events(con, pending)
 
 
