@@ -35,7 +35,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 
-from ..model import Analysis, Article, content_id
+from ..model import Analysis, Article, Source, content_id
 from ..stories import ArticleFeatures, StoryClusterer, arrival_order
 from ..stories.clusterer import index_keys
 from ..stories.stage import assign, story_title
@@ -176,8 +176,9 @@ def update_story_dates(con, touched: set[int],
 
     if not touched:
         return set()
-    stories = [story_dict(r) for r in con.execute(STORY_SELECT + " WHERE key IN (SELECT unnest($1))",
-                                                  [sorted(touched)]).fetchall()]
+    stories = [story_dict(r) for r in con.execute(
+        "SELECT key, id, title, start_date, end_date, articles, NULL FROM stories WHERE key IN (SELECT unnest($1))",
+        [sorted(touched)]).fetchall()]
     ids = [a for st in stories for a in st["articles"]]
     before = {aid: (p, b) for aid, p, b in con.execute(
         "SELECT id, published, published_basis FROM articles WHERE id IN (SELECT unnest($1))", [ids]).fetchall()}
@@ -185,7 +186,13 @@ def update_story_dates(con, touched: set[int],
         "SELECT article FROM story_dated WHERE article IN (SELECT unnest($1))", [ids]).fetchall()}
     if not dated_by_story and all(p is not None for p, _b in before.values()):
         return set()
-    articles = load_articles(ids)
+    # only the members that can take a story date are read in full (their times are resolved
+    # again); the others count by their date alone (every member of the touched stories, read
+    # whole, was 348 MB at 45,147 stored articles)
+    undated = {aid for aid, (p, _b) in before.items() if p is None} | dated_by_story
+    full = {a.id: a for a in load_articles(sorted(undated))}
+    articles = [full.get(aid) or Article(id=aid, source=Source("", 0), text="", published=before[aid][0],
+                                         published_basis=before[aid][1]) for aid in dict.fromkeys(ids)]
     for a in articles:
         if a.id in dated_by_story:  # as the pipeline sees it: undated before this stage
             a.published = None
