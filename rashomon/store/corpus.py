@@ -163,6 +163,8 @@ def _sections(story: dict) -> dict:
 
 
 STORY_SELECT = "SELECT key, id, title, start_date, end_date, articles, sections FROM stories"
+# the same rows without their sections, for the stages that write every section anew
+STORY_BARE = "SELECT key, id, title, start_date, end_date, articles, NULL FROM stories"
 
 
 def update_story_dates(con, touched: set[int],
@@ -176,9 +178,8 @@ def update_story_dates(con, touched: set[int],
 
     if not touched:
         return set()
-    stories = [story_dict(r) for r in con.execute(
-        "SELECT key, id, title, start_date, end_date, articles, NULL FROM stories WHERE key IN (SELECT unnest($1))",
-        [sorted(touched)]).fetchall()]
+    stories = [story_dict(r) for r in con.execute(STORY_BARE + " WHERE key IN (SELECT unnest($1))",
+                                                  [sorted(touched)]).fetchall()]
     ids = [a for st in stories for a in st["articles"]]
     before = {aid: (p, b) for aid, p, b in con.execute(
         "SELECT id, published, published_basis FROM articles WHERE id IN (SELECT unnest($1))", [ids]).fetchall()}
@@ -419,8 +420,7 @@ def update_story_sections(con, touched: set[int], pending: Sequence[str],
     # the stories without their stored sections: the stages below write every section anew (a
     # big story's "compared" too), and the sections of every touched story held at once were
     # ~350 MB at 35,000 stored articles
-    rows = con.execute("SELECT key, id, title, start_date, end_date, articles, NULL FROM stories "
-                       "WHERE key IN (SELECT unnest($1)) ORDER BY key", [sorted(keys)]).fetchall()
+    rows = con.execute(STORY_BARE + " WHERE key IN (SELECT unnest($1)) ORDER BY key", [sorted(keys)]).fetchall()
     # demonyms store-wide, as a batch run sees every entity: the framing table reads them
     norp = [{"id": i, "type": "NORP", "name": n, "mentions": []} for i, n in con.execute(
         "SELECT id, json_extract_string(data, '$.name') FROM entities "
@@ -489,9 +489,7 @@ def _sections_batch(con, batch: list[tuple[int, dict, list[str], dict, set[str]]
     sub.reuse = [{"a": a, "b": b, "kind": kind} for a, b, kind in con.execute(
         "SELECT a, b, kind " + pairs, [core]).fetchall()]
     marked_here = {a.id for a in sub.articles if a.id in mark}
-    contrast = contrast_of(_streamed(con.execute(  # (the marked are among the loaded: core)
-        "SELECT data FROM reuse WHERE a IN (SELECT unnest($1)) OR b IN (SELECT unnest($1)) ORDER BY lo, hi",
-        [sorted(marked_here)])), only=marked_here)
+    contrast = contrast_of(_streamed(con.execute("SELECT data " + pairs, [sorted(marked_here)])), only=marked_here)
     sub.quotes = []
     for d, speaker in con.execute("SELECT q.data, q.speaker FROM quotes q JOIN articles a ON a.id = q.article "
                                   "WHERE q.article IN (SELECT unnest($1)) ORDER BY a.seq, q.pos", [read]).fetchall():
