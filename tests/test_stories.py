@@ -203,6 +203,30 @@ def test_storylines_relation_defaults_to_follow_up():
     assert relation(calm, hot) in {"escalation", "reversal"}
 
 
+def test_storylines_relation_reads_terms_in_context():
+    from rashomon.stories.storylines import _text_counts
+    # a halt to attacks is a de-escalation, not an escalation
+    halted, _ = _text_counts("The Keld brigades suspended rocket attacks on the river bases.")
+    assert halted["de-escalation"] == 2 and halted["escalation"] == 0
+    # a truce that ends is a reversal, not a de-escalation, and "over" is not counted twice
+    ended, _ = _text_counts("Commander Sandor said the truce with the army is over.")
+    assert ended == {"reversal": 1}
+    # the context does not reach across a sentence
+    apart, _ = _text_counts("The convoy stopped in Harven. Rockets hit the port.")
+    assert apart == {"escalation": 1}
+    # a story that seeks a new truce after one was declared over is a de-escalation of it, even
+    # when it recalls the strikes that broke the old one
+    over = relation_rates([("Commander Sandor declared the Harven truce over after shelling in "
+                            "the Keld valley. The army said the front had fired first.",
+                            "Dunmore Front says truce with army is over", "")])
+    seek = relation_rates([("Commanders of the Dunmore Front are ready to resume talks on a truce "
+                            "if the army halts air strikes on their positions. Envoy Wendt will "
+                            "mediate. Two drone strikes hit Keld last week.",
+                            "Dunmore Front seeks new truce", "")])
+    assert relation(over, seek) == "de-escalation"
+    assert relation(seek, over) == "reversal"
+
+
 # one conflict, two developments three weeks apart: the same actors, places and figures
 TRUCE_SIGNED = [
     art("s1", "The Dunmore Front and the Alvar government signed a 60-day truce in Harven on "

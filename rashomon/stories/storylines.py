@@ -4,8 +4,9 @@ A dated story is linked to the earlier dated story it resembles most (cosine of 
 words and names summed over each story's articles), when that story ended before this one began,
 no more than ``max_gap_days`` earlier, and the resemblance reaches ``min_similarity``. The links
 form trees; each tree of two or more stories is a storyline, ordered by date. A link's relation
-comes from ``data/storyline_relations.tsv``: the relation whose words are markedly more frequent
-in the later story than in the earlier one (title and lead counted more), else "follow-up".
+comes from ``data/storyline_relations.tsv`` (escalation, de-escalation, reversal): the relation whose
+words are markedly more frequent in the later story than in the earlier one (title and lead counted
+more; "suspended attacks" is a de-escalation, not an escalation), else "follow-up".
 An undated story (no article with a date) is linked to the dated story it resembles most, with
 the same bar and no gap limit, and placed after the dated stories of that storyline: without a
 date, "later" cannot be told, and the clusterer already keeps it apart from the dated stories.
@@ -14,6 +15,7 @@ Undated stories are not linked among themselves.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
@@ -32,8 +34,12 @@ KEY_TERMS = 40  # see key_terms()
 TITLE_BOOST = 3  # a marked word in a title counts this many times; in the lead, twice
 
 
+HALT = "halt"  # a context in the lexicon, not a relation: see _counts()
+HALT_WINDOW = 5  # tokens between a halt or reversal term and the term it reads, within a sentence
+
+
 @lru_cache(maxsize=1)
-def relation_lexicon() -> dict[str, list[tuple[str, ...]]]:
+def _lexicon() -> dict[str, list[tuple[str, ...]]]:
     text = resources.files("rashomon.data").joinpath("storyline_relations.tsv").read_text("utf-8")
     out: dict[str, list[tuple[str, ...]]] = {}
     for n, line in enumerate(text.splitlines(), 1):
@@ -47,34 +53,97 @@ def relation_lexicon() -> dict[str, list[tuple[str, ...]]]:
     return out
 
 
+def relation_lexicon() -> dict[str, list[tuple[str, ...]]]:
+    """The relations and their terms (the halt context left out)."""
+    return {rel: terms for rel, terms in _lexicon().items() if rel != HALT}
+
+
+@lru_cache(maxsize=1)
+def _firsts() -> dict[str, list[tuple[tuple[str, ...], str]]]:
+    firsts: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for rel, terms in _lexicon().items():
+        for t in terms:
+            firsts.setdefault(t[0], []).append((t, rel))
+    return firsts
+
+
 def _tokens(text: str) -> list[str]:
     return [_light_stem(m.group(0).lower().replace("’", "'")) for m in TOKEN_RX.finditer(text)]
 
 
-def _hits(tokens: list[str], terms: list[tuple[str, ...]]) -> int:
-    firsts: dict[str, list[tuple[str, ...]]] = {}
-    for t in terms:
-        firsts.setdefault(t[0], []).append(t)
+SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n+")
+
+
+def _text_counts(text: str) -> tuple[Counter, int]:
+    """``_counts`` over the sentences of ``text`` (a term is read in context within its sentence)
+    and the number of tokens."""
+    out: Counter = Counter()
     n = 0
+    for part in SENTENCE_END.split(text):
+        toks = _tokens(part)
+        n += len(toks)
+        if toks:
+            out.update(_counts(toks))
+    return out, n
+
+
+def _counts(tokens: list[str]) -> Counter:
+    """Marked terms of each relation in ``tokens``, read in context: an escalation term that
+    follows a halt term within ``HALT_WINDOW`` tokens ("suspended rocket attacks", "an end to the
+    shelling") counts as a de-escalation; a de-escalation term next to a halt or reversal term
+    within that window ("the end of the truce", "the ceasefire is over") counts as a reversal. The
+    halt or reversal term so used is not counted again."""
+    firsts = _firsts()
+    found: list[tuple[int, int, str]] = []
     for i, tok in enumerate(tokens):
-        for t in firsts.get(tok, ()):
+        for t, rel in firsts.get(tok, ()):
             if tuple(tokens[i:i + len(t)]) == t:
-                n += 1
-    return n
+                found.append((i, i + len(t), rel))
+    out: Counter = Counter()
+    enders = [(a, b) for a, b, rel in found if rel in (HALT, "reversal")]
+    if not enders:
+        for _, _, rel in found:
+            out[rel] += 1
+        return out
+    used: set[int] = set()  # starts of the halt / reversal terms read with another term
+    halts = [(a, b) for a, b, rel in found if rel == HALT]
+    for a, b, rel in found:
+        if rel == "escalation":
+            by = [(a - h[1], h[0]) for h in halts if h[1] <= a and a - h[1] < HALT_WINDOW]
+            if by:
+                used.add(min(by)[1])
+                out["de-escalation"] += 1
+                continue
+        elif rel == "de-escalation":
+            by = [(a - h[1], h[0]) for h in enders if h[1] <= a and a - h[1] < HALT_WINDOW]
+            by += [(h[0] - b, h[0]) for h in enders if h[0] >= b and h[0] - b < HALT_WINDOW]
+            if by:
+                used.add(min(by)[1])  # the nearest: "truce collapses as the front quits" is two
+                out["reversal"] += 1
+                continue
+        else:
+            continue
+        out[rel] += 1
+    for a, _, rel in found:
+        if rel == "reversal" and a not in used:
+            out[rel] += 1
+    return out
 
 
 def relation_counts(texts: list[tuple[str, str | None, str]], counts: Counter | None = None,
                     total: int = 0) -> tuple[Counter, int]:
     """Marked words of each relation and body tokens over (body, title, lead) of articles, added
     to ``counts`` and ``total`` when given (a story's running sums, member after member)."""
-    lex = relation_lexicon()
     counts = Counter() if counts is None else counts
     for body, title, lead in texts:
-        body_t = _tokens(body)
-        total += len(body_t)
-        for rel, terms in lex.items():
-            counts[rel] += _hits(body_t, terms) + (TITLE_BOOST * _hits(_tokens(title), terms)
-                                                   if title else 0) + _hits(_tokens(lead), terms)
+        body_c, n = _text_counts(body)
+        total += n
+        parts = [body_c, _text_counts(lead)[0]]
+        if title:
+            parts += [_text_counts(title)[0]] * TITLE_BOOST
+        for part in parts:
+            for rel, n in part.items():
+                counts[rel] += n
     return counts, total
 
 
