@@ -438,7 +438,8 @@ def test_store_old_schema_upgrades_and_fills_story_pages(full_store, tmp_path):
 
     path = tmp_path / "old.duckdb"
     shutil.copy(full_store[0], path)
-    with open_store(path) as s:  # as a store written before migrations 5 to 14
+    with open_store(path) as s:  # as a store written before migrations 5 to 15
+        s.con.execute("CREATE INDEX reuse_fp_hash ON reuse_fp (hash)")
         keys_before = s.con.execute("SELECT * FROM event_keys ORDER BY ALL").fetchall()
         index_before = s.con.execute("SELECT * FROM story_index ORDER BY ALL").fetchall()
         s.con.execute("DROP TABLE event_keys")
@@ -466,6 +467,8 @@ def test_store_old_schema_upgrades_and_fills_story_pages(full_store, tmp_path):
         # the events' blocks are filled from the stored events as the adds had written them
         assert keys_before and s.con.execute("SELECT * FROM event_keys ORDER BY ALL").fetchall() == keys_before
         assert index_before and s.con.execute("SELECT * FROM story_index ORDER BY ALL").fetchall() == index_before
+        # the reuse hashes lose their index (held in memory, read by no query)
+        assert not s.con.execute("SELECT 1 FROM duckdb_indexes() WHERE table_name LIKE 'reuse%'").fetchall()
 
 
 def _thread_corpus(path: Path) -> None:

@@ -420,6 +420,8 @@ class Store:
             return t1
 
         t = time.perf_counter()
+        release()
+        entry = {"entry_mb": rss_mb(), "entry_duckdb_mb": self._duckdb_mb(), "entry_heap_mb": heap_mb()}
         reset_window()
         con.execute("BEGIN TRANSACTION")
         try:
@@ -457,12 +459,15 @@ class Store:
                     "raise its limit (SET memory_limit) or add fewer articles at a time") from exc
             raise
         tick("write", t)
-        duck = con.execute("SELECT coalesce(sum(memory_usage_bytes), 0) FROM duckdb_memory()").fetchone()[0]
         res.steps.append({"articles": len(res.new), "pending": len(pending), "rss_mb": rss_mb(),
                           "peak_mb": round(peak_mb()), "stage_mb": stage_mb, "stage_peak_mb": stage_peak,
-                          "stage_s": stage_s,
-                          "duckdb_mb": round(duck / 2**20)})
+                          "stage_s": stage_s, "duckdb_mb": self._duckdb_mb(), **entry})
         return res
+
+    def _duckdb_mb(self) -> int:
+        """DuckDB's own memory (its buffers and caches: ``duckdb_memory()``), in MB."""
+        duck = self.con.execute("SELECT coalesce(sum(memory_usage_bytes), 0) FROM duckdb_memory()").fetchone()[0]
+        return round(duck / 2**20)
 
     @staticmethod
     def _maybe_pause(point: str, count: int) -> None:
