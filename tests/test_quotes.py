@@ -355,3 +355,13 @@ def test_quotes_parenthetical_attribution_takes_the_sentence_around_it(nlp):
     # at the end of its sentence an attribution is not parenthetical: what precedes it is the quote
     q = containing(run(nlp, "The pier needs new piles, the harbour master said."), "pier")
     assert "harbour master" not in q["text"]
+
+
+def test_quotes_naming_is_not_speech(nlp):
+    # "a group called X", "militias calling themselves X" name something; nobody is quoted
+    qs = run(nlp, "A militia calling itself the Harven Guard fired on the port on Monday. "
+                  "A charity called Open Hands sent food to Keld.")
+    assert not any(q["cue"] and q["cue"].lower().startswith("call") for q in qs)
+    # an evaluative "called" with a speaker still reports what was said
+    qs = run(nlp, "The senator called the harbour plan a costly disaster for the fishermen.")
+    assert any("costly disaster" in q["text"] for q in qs)

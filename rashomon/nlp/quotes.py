@@ -473,6 +473,25 @@ def _is_cue(tok, strong, weak, phrasal) -> bool:
     return lem in strong or lem in weak
 
 
+REFLEXIVE = {"itself", "themselves", "himself", "herself", "themself", "ourselves", "myself", "yourself"}
+
+
+def _naming(verb) -> bool:
+    """A cue verb that names rather than reports: with a name for predicate complement (``oprd``,
+    a proper noun) and either modifying a noun ("a group called the Guardians") or of a reflexive
+    object ("militias calling themselves the Resistance"), or a participle modifying a noun with a
+    reflexive object ("a militia calling itself ...", however the name parsed). "The senator
+    called the plan a disaster", "a statement calling the test a violation" stay cues (PolNeAR
+    counts them)."""
+    kids = list(verb.children)
+    reflexive = any(c.dep_ == "dobj" and c.lower_ in REFLEXIVE for c in kids)
+    if verb.dep_ == "acl" and reflexive:
+        return True
+    if not any(c.dep_ == "oprd" and c.pos_ == "PROPN" for c in kids):
+        return False
+    return verb.dep_ == "acl" or reflexive
+
+
 def dateline_end(article, text: str) -> int:
     """Length of the dateline prefix the text opens with ("CITY (Agency) — "), 0 when none."""
     if getattr(article, "dateline", None) is None:
@@ -628,7 +647,7 @@ def find_quotes(article, doc) -> list[dict]:
                 if r:
                     reported.append(r)
                 continue
-            if not _is_cue(tok, strong, weak, phrasal):
+            if not _is_cue(tok, strong, weak, phrasal) or _naming(tok):
                 continue
             is_weak = tok.lemma_.lower() not in strong
             # "X, the mayor said, Y": the sentence around the attribution is what was said
@@ -727,7 +746,6 @@ def _colon_lines(state, in_direct):
 
 def _according(state, tok):
     """"according to X, Y" / "Y, according to X": content Y, speaker X, cue "according to"."""
-    doc = state.doc
     to = next(c for c in tok.children if c.lower_ == "to")
     pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
     if pobj is None:
