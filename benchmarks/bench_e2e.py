@@ -270,6 +270,9 @@ def _print_part(rec: dict) -> None:
     print(f"  {rec['new']} new, {rec['stored']} stored (at {rec.get('commit')}): {rec['seconds']:.1f} s "
           f"({rec['new'] / rec['seconds']:.2f} articles/s), peak RSS {rec['peak_rss_mb']} MB, load {rec['load_average']}")
     for step in rec.get("steps", ()):
+        if "entry_mb" in step:
+            print(f"  corpus step entered at {step['entry_mb']:.0f} MB (DuckDB's own {step['entry_duckdb_mb']} MB, "
+                  f"the heap {step['entry_heap_mb']})")
         print("  corpus step: " + ", ".join(f"{k} {v:.0f} MB (peak {step['stage_peak_mb'].get(k) or 0:.0f}) "
                                             f"{step['stage_s'].get(k, 0):.0f} s" for k, v in step["stage_mb"].items()),
               flush=True)
