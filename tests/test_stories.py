@@ -225,6 +225,14 @@ def test_storylines_relation_reads_terms_in_context():
                             "Dunmore Front seeks new truce", "")])
     assert relation(over, seek) == "de-escalation"
     assert relation(seek, over) == "reversal"
+    # a truce broken by shelling is told with more words of the shelling: still a reversal
+    broken = relation_rates([("Shelling and rocket fire hit Keld overnight; air strikes killed six. "
+                              "The front said the truce with the army was over.",
+                              "Truce over as shelling and air strikes hit Keld", "")])
+    assert broken["escalation"] > broken["reversal"] > 0
+    assert relation(seek, broken) == "reversal"
+    # "over" alone marks nothing
+    assert relation_rates([("They will hand over the keys over the weekend.", None, "")])["reversal"] == 0
 
 
 # one conflict, two developments three weeks apart: the same actors, places and figures

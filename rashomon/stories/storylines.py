@@ -34,7 +34,8 @@ KEY_TERMS = 40  # see key_terms()
 TITLE_BOOST = 3  # a marked word in a title counts this many times; in the lead, twice
 
 
-HALT = "halt"  # a context in the lexicon, not a relation: see _counts()
+HALT = "halt"  # contexts in the lexicon, not relations: see _counts()
+OVER = "over"
 HALT_WINDOW = 5  # tokens between a halt or reversal term and the term it reads, within a sentence
 
 
@@ -55,7 +56,7 @@ def _lexicon() -> dict[str, list[tuple[str, ...]]]:
 
 def relation_lexicon() -> dict[str, list[tuple[str, ...]]]:
     """The relations and their terms (the halt context left out)."""
-    return {rel: terms for rel, terms in _lexicon().items() if rel != HALT}
+    return {rel: terms for rel, terms in _lexicon().items() if rel not in (HALT, OVER)}
 
 
 @lru_cache(maxsize=1)
@@ -90,9 +91,9 @@ def _text_counts(text: str) -> tuple[Counter, int]:
 def _counts(tokens: list[str]) -> Counter:
     """Marked terms of each relation in ``tokens``, read in context: an escalation term that
     follows a halt term within ``HALT_WINDOW`` tokens ("suspended rocket attacks", "an end to the
-    shelling") counts as a de-escalation; a de-escalation term next to a halt or reversal term
-    within that window ("the end of the truce", "the ceasefire is over") counts as a reversal. The
-    halt or reversal term so used is not counted again."""
+    shelling") counts as a de-escalation; a de-escalation term next to a halt, reversal or "over"
+    term within that window ("the end of the truce", "the ceasefire is over") counts as a reversal.
+    The halt or reversal term so used is not counted again; halt and "over" terms count nothing alone."""
     firsts = _firsts()
     found: list[tuple[int, int, str]] = []
     for i, tok in enumerate(tokens):
@@ -100,7 +101,7 @@ def _counts(tokens: list[str]) -> Counter:
             if tuple(tokens[i:i + len(t)]) == t:
                 found.append((i, i + len(t), rel))
     out: Counter = Counter()
-    enders = [(a, b) for a, b, rel in found if rel in (HALT, "reversal")]
+    enders = [(a, b) for a, b, rel in found if rel in (HALT, OVER, "reversal")]
     if not enders:
         for _, _, rel in found:
             out[rel] += 1
@@ -157,13 +158,20 @@ def relation_rates(texts: list[tuple[str, str | None, str]]) -> dict[str, float]
     return rates_of(*relation_counts(texts))
 
 
+PRIORITY = ("reversal", "de-escalation", "escalation")  # see relation()
+
+
 def relation(earlier: Mapping[str, float], later: Mapping[str, float]) -> str:
-    best, margin = "follow-up", MIN_RELATION_RATE
-    for rel in sorted(later):
-        d = later[rel] - earlier.get(rel, 0.0)
-        if d > margin:
-            best, margin = rel, d
-    return best
+    """The first relation of ``PRIORITY`` whose words are markedly more frequent (by
+    ``MIN_RELATION_RATE``) in the later story than in the earlier, else "follow-up". A reversal
+    comes first: a truce broken by shelling is told with the shelling's words too, and the end of
+    the truce is the development; a de-escalation before an escalation for the same reason (talks
+    opened while the fighting goes on)."""
+    order = [r for r in PRIORITY if r in later] + sorted(r for r in later if r not in PRIORITY)
+    for rel in order:
+        if later[rel] - earlier.get(rel, 0.0) > MIN_RELATION_RATE:
+            return rel
+    return "follow-up"
 
 
 def _unit(vec: Mapping[str, float]) -> dict[str, float]:
