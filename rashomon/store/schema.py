@@ -135,6 +135,9 @@ MIGRATIONS: list[tuple[int, list]] = [  # SQL strings, or functions of the conne
     # corpus step 212 -> 104 MB, the step's peak 1,994 -> 1,884 MB, the reuse stage 73 s either way)
     (15, ["DROP INDEX IF EXISTS reuse_band_key", "DROP INDEX IF EXISTS reuse_fp_hash",
           "DROP INDEX IF EXISTS reuse_quote_hash"]),
+    # the storyline relations' words are read in context (a de-escalation relation, "over" only
+    # beside a truce word): the kept relation sums are counted again for each story an add touches
+    (16, ["DELETE FROM story_counts"]),
 ]
 
 LATEST = MIGRATIONS[-1][0]
