@@ -54,8 +54,9 @@ def _lexicon() -> dict[str, list[tuple[str, ...]]]:
     return out
 
 
+@lru_cache(maxsize=1)
 def relation_lexicon() -> dict[str, list[tuple[str, ...]]]:
-    """The relations and their terms (the halt context left out)."""
+    """The relations and their terms (the halt and "over" contexts left out)."""
     return {rel: terms for rel, terms in _lexicon().items() if rel not in (HALT, OVER)}
 
 
@@ -100,35 +101,28 @@ def _counts(tokens: list[str]) -> Counter:
         for t, rel in firsts.get(tok, ()):
             if tuple(tokens[i:i + len(t)]) == t:
                 found.append((i, i + len(t), rel))
-    out: Counter = Counter()
-    enders = [(a, b) for a, b, rel in found if rel in (HALT, OVER, "reversal")]
-    if not enders:
-        for _, _, rel in found:
-            out[rel] += 1
-        return out
-    used: set[int] = set()  # starts of the halt / reversal terms read with another term
     halts = [(a, b) for a, b, rel in found if rel == HALT]
+    enders = [(a, b) for a, b, rel in found if rel in (HALT, OVER, "reversal")]
+    out: Counter = Counter()
+    used: set[int] = set()  # starts of the halt / reversal terms read with another term
     for a, b, rel in found:
+        near: list[tuple[int, int]] = []  # (distance, start) of the context terms it reads
         if rel == "escalation":
-            by = [(a - h[1], h[0]) for h in halts if h[1] <= a and a - h[1] < HALT_WINDOW]
-            if by:
-                used.add(min(by)[1])
-                out["de-escalation"] += 1
-                continue
+            near = [(a - y, x) for x, y in halts if y <= a and a - y < HALT_WINDOW]
+            read_as = "de-escalation"
         elif rel == "de-escalation":
-            by = [(a - h[1], h[0]) for h in enders if h[1] <= a and a - h[1] < HALT_WINDOW]
-            by += [(h[0] - b, h[0]) for h in enders if h[0] >= b and h[0] - b < HALT_WINDOW]
-            if by:
-                used.add(min(by)[1])  # the nearest: "truce collapses as the front quits" is two
-                out["reversal"] += 1
-                continue
+            near = [(a - y, x) for x, y in enders if y <= a and a - y < HALT_WINDOW]
+            near += [(x - b, x) for x, y in enders if x >= b and x - b < HALT_WINDOW]
+            read_as = "reversal"
         else:
-            continue
-        out[rel] += 1
-    for a, _, rel in found:
-        if rel == "reversal" and a not in used:
+            continue  # reversal terms are counted below, once the used ones are known
+        if near:
+            used.add(min(near)[1])  # the nearest: "truce collapses as the front quits" is two
+            out[read_as] += 1
+        else:
             out[rel] += 1
-    return out
+    out["reversal"] += sum(1 for a, _, rel in found if rel == "reversal" and a not in used)
+    return +out
 
 
 def relation_counts(texts: list[tuple[str, str | None, str]], counts: Counter | None = None,
@@ -139,12 +133,10 @@ def relation_counts(texts: list[tuple[str, str | None, str]], counts: Counter | 
     for body, title, lead in texts:
         body_c, n = _text_counts(body)
         total += n
-        parts = [body_c, _text_counts(lead)[0]]
+        counts.update(body_c)
+        counts.update(_text_counts(lead)[0])
         if title:
-            parts += [_text_counts(title)[0]] * TITLE_BOOST
-        for part in parts:
-            for rel, n in part.items():
-                counts[rel] += n
+            counts.update({rel: TITLE_BOOST * k for rel, k in _text_counts(title)[0].items()})
     return counts, total
 
 
